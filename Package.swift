@@ -1,0 +1,93 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+// Release builds must reach the vector units (FMA, AVX2) without calls to `fmaf`.
+// Default: portable x86-64-v3. `LIME_NATIVE=1` tunes for the build machine.
+// Other architectures get the compiler's defaults.
+let environment = ProcessInfo.processInfo.environment
+var cpuFlags: [String] = []
+#if arch(x86_64)
+cpuFlags = environment["LIME_NATIVE"] == "1"
+    ? ["-Xcc", "-march=native"]
+    : ["-Xcc", "-march=x86-64-v3"]
+#endif
+
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags),
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "lime",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lime", targets: ["lime"]),
+        .library(name: "LimeData", targets: ["LimeData"]),
+        .library(name: "LimeText", targets: ["LimeText"]),
+        .library(name: "LimeSupport", targets: ["LimeSupport"]),
+        .library(name: "LimeTrain", targets: ["LimeTrain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // System libraries and C shims.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(
+            name: "CSentencePiece",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [
+                .linkedLibrary("sentencepiece"),
+                .linkedLibrary("sentencepiece_train"),
+                .linkedLibrary("stdc++"),
+            ]
+        ),
+
+        // Shared support: zstd, SHA-256, atomic files, little-endian binary I/O.
+        .target(
+            name: "LimeSupport",
+            dependencies: ["CZstd", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Text: pre-tokenizer, tag sets, annotations, the native tagger.
+        .target(name: "LimeText", dependencies: ["LimeSupport"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+
+        // Data pipeline: input, annotation backends, subword alignment, shards, provenance.
+        .target(
+            name: "LimeData",
+            dependencies: [
+                "LimeSupport", "LimeText", "CZstd", "CSentencePiece",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Trainer: kernels, model, optimizer, training on shards.
+        .target(name: "LimeTrain", swiftSettings: swiftSettings),
+
+        // The command-line tool: thin over the libraries.
+        .executableTarget(
+            name: "lime",
+            dependencies: [
+                "LimeData", "LimeText", "LimeTrain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "LimeTextTests", dependencies: ["LimeText"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeDataTests", dependencies: ["LimeData"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTrainTests", dependencies: ["LimeTrain"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,98 @@
+// extern "C" shim over SentencePiece's C++ API.
+#include "CSentencePiece.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
+
+struct lime_spm_processor {
+    sentencepiece::SentencePieceProcessor processor;
+};
+
+static char *lime_copy_string(const std::string &text) {
+    char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+    if (copy == nullptr) return nullptr;
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    return copy;
+}
+
+static void lime_set_error(char **error, const std::string &message) {
+    if (error != nullptr) *error = lime_copy_string(message);
+}
+
+extern "C" lime_spm_processor *lime_spm_load(const char *path, char **error) {
+    auto *wrapper = new lime_spm_processor();
+    const auto status = wrapper->processor.Load(path);
+    if (!status.ok()) {
+        lime_set_error(error, status.ToString());
+        delete wrapper;
+        return nullptr;
+    }
+    return wrapper;
+}
+
+extern "C" lime_spm_processor *lime_spm_load_bytes(const char *bytes, size_t length, char **error) {
+    auto *wrapper = new lime_spm_processor();
+    const auto status = wrapper->processor.LoadFromSerializedProto(absl::string_view(bytes, length));
+    if (!status.ok()) {
+        lime_set_error(error, status.ToString());
+        delete wrapper;
+        return nullptr;
+    }
+    return wrapper;
+}
+
+extern "C" void lime_spm_destroy(lime_spm_processor *processor) { delete processor; }
+
+extern "C" int32_t lime_spm_vocab_size(const lime_spm_processor *processor) {
+    return processor->processor.GetPieceSize();
+}
+
+extern "C" const char *lime_spm_id_to_piece(const lime_spm_processor *processor, int32_t id) {
+    return processor->processor.IdToPiece(id).c_str();
+}
+
+extern "C" int32_t lime_spm_piece_kind(const lime_spm_processor *processor, int32_t id) {
+    const auto &p = processor->processor;
+    if (p.IsUnknown(id)) return 1;
+    if (p.IsControl(id)) return 2;
+    if (p.IsByte(id)) return 4;
+    if (p.IsUnused(id)) return 5;
+    return 0;
+}
+
+extern "C" int64_t lime_spm_encode(const lime_spm_processor *processor, const char *text, size_t length,
+                                   int32_t *ids, size_t capacity) {
+    std::vector<int> out;
+    const auto status = processor->processor.Encode(absl::string_view(text, length), &out);
+    if (!status.ok()) return -1;
+    const size_t n = out.size() < capacity ? out.size() : capacity;
+    for (size_t i = 0; i < n; ++i) ids[i] = out[i];
+    return static_cast<int64_t>(out.size());
+}
+
+extern "C" char *lime_spm_decode(const lime_spm_processor *processor, const int32_t *ids, size_t count,
+                                 size_t *length) {
+    std::vector<int> input(ids, ids + count);
+    std::string text;
+    const auto status = processor->processor.Decode(input, &text);
+    if (!status.ok()) return nullptr;
+    if (length != nullptr) *length = text.size();
+    return lime_copy_string(text);
+}
+
+extern "C" int32_t lime_spm_train(const char *arguments, char **error) {
+    const auto status = sentencepiece::SentencePieceTrainer::Train(arguments);
+    if (!status.ok()) {
+        lime_set_error(error, status.ToString());
+        return 1;
+    }
+    return 0;
+}
+
+extern "C" void lime_spm_free(void *pointer) { std::free(pointer); }

@@ -1,0 +1,5 @@
+#ifndef LIME_CZSTD_SHIM_H
+#define LIME_CZSTD_SHIM_H
+#include <zstd.h>
+#include <zstd_errors.h>
+#endif

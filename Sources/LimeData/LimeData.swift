@@ -1,0 +1,2 @@
+/// LimeData: the annotated shard pipeline.
+public enum LimeData {}

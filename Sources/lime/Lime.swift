@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `lime` command: prepares LIME training data and trains models on it.
+@main
+struct Lime: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lime",
+        abstract: "Linguistic metadata embeddings: annotated shards and LIME training.",
+        subcommands: []
+    )
+}
