@@ -6,6 +6,6 @@ struct Lime: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lime",
         abstract: "Linguistic metadata embeddings: annotated shards and LIME training.",
-        subcommands: []
+        subcommands: [Bench.self]
     )
 }
