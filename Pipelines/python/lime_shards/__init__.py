@@ -1,0 +1,15 @@
+"""Reader for lime shards (Schemas/shard-format.md): verify, iterate documents and windows.
+
+    from lime_shards import Dataset
+    ds = Dataset("out/run1")
+    ds.verify()
+    for doc in ds.documents(): ...
+    for w in ds.windows(1024, separator_token=3): ...
+
+Depends on numpy and zstandard; torch is optional (LimeIterableDataset).
+"""
+from .format import KINDS, ShardError
+from .reader import Dataset, Shard
+from .windows import LimeIterableDataset, windows
+
+__all__ = ["Dataset", "Shard", "ShardError", "LimeIterableDataset", "windows", "KINDS"]

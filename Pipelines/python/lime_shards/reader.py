@@ -1,0 +1,226 @@
+"""Reading and verifying lime shards and the manifest of a pipeline output directory."""
+import hashlib
+import json
+import os
+
+import numpy as np
+import zstandard
+
+from .format import (DOC_IDS, DOC_OFFSETS, ENTRY_SIZE, HEADER_SIZE, KIND_NAMES, KINDS,
+                     TOKEN_SECTIONS, TOKENS, ShardError, parse_header, parse_sections)
+
+DTYPES = {1: np.uint8, 2: np.dtype("<u2"), 4: np.dtype("<u4"), 8: np.dtype("<u8")}
+DEFAULT_FIELDS = ("tokens", "tag", "pos", "ner", "word_start")
+
+
+class Shard:
+    """One shard file: header and section table parsed on open; sections decoded on demand."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            with open(path, "rb") as f:
+                self._data = f.read()
+        except OSError as exc:
+            raise ShardError(f"{path}: cannot read shard ({exc.strerror})") from exc
+        self.header = parse_header(self._data, path)
+        self.sections = {s.kind: s for s in parse_sections(self._data, self.header, path)}
+        missing = [KIND_NAMES[k] for k in KIND_NAMES if k not in self.sections]
+        if missing:
+            raise ShardError(f"{path}: missing sections {missing}")
+        unknown = [k for k in self.sections if k not in KIND_NAMES]
+        if unknown:
+            raise ShardError(f"{path}: unknown section kinds {unknown}")
+        self._cache = {}
+
+    @property
+    def documents(self):
+        return self.header.documents
+
+    @property
+    def tokens(self):
+        return self.header.tokens
+
+    def sha256(self):
+        return hashlib.sha256(self._data).hexdigest()
+
+    def size(self):
+        return len(self._data)
+
+    def _check_layout(self):
+        """Payloads are contiguous after the table, within the file, ending at its end."""
+        cursor = HEADER_SIZE + ENTRY_SIZE * len(self.sections)
+        for kind in sorted(self.sections):
+            s = self.sections[kind]
+            if s.offset != cursor:
+                raise ShardError(f"{self.path}: section {s.name} starts at {s.offset}, expected {cursor}")
+            cursor = s.offset + s.length
+            if cursor > len(self._data):
+                raise ShardError(f"{self.path}: section {s.name} runs past the end of the file "
+                                 f"({cursor} > {len(self._data)} bytes; truncated?)")
+        if cursor != len(self._data):
+            raise ShardError(f"{self.path}: {len(self._data) - cursor} unexpected bytes after the last section")
+
+    def read(self, name):
+        """Decode one section (by name or kind) after checking its SHA-256 and size."""
+        kind = KINDS[name] if isinstance(name, str) else name
+        if kind in self._cache:
+            return self._cache[kind]
+        s = self.sections[kind]
+        end = s.offset + s.length
+        if end > len(self._data):
+            raise ShardError(f"{self.path}: section {s.name} runs past the end of the file (truncated?)")
+        payload = self._data[s.offset:end]
+        if hashlib.sha256(payload).digest() != s.sha256:
+            raise ShardError(f"{self.path}: section {s.name}: SHA-256 mismatch (corrupted payload)")
+        expected_size = {TOKENS: self.header.token_size}.get(kind, 8 if kind == DOC_OFFSETS else 1)
+        if s.element_size != expected_size:
+            raise ShardError(f"{self.path}: section {s.name}: element size {s.element_size}, expected {expected_size}")
+        expected = s.count * s.element_size
+        try:
+            d = zstandard.ZstdDecompressor().decompressobj()
+            raw = d.decompress(payload)
+            complete = d.eof
+            trailing = d.unused_data
+        except zstandard.ZstdError as exc:
+            raise ShardError(f"{self.path}: section {s.name}: zstd error: {exc}") from exc
+        if not complete or trailing:
+            raise ShardError(f"{self.path}: section {s.name}: payload is not exactly one complete zstd frame")
+        if len(raw) != expected:
+            raise ShardError(f"{self.path}: section {s.name}: decompressed to {len(raw)} bytes, "
+                             f"expected {expected} ({s.count} x {s.element_size})")
+        array = np.frombuffer(raw, dtype=DTYPES[s.element_size])
+        self._cache[kind] = array
+        return array
+
+    def doc_ids(self):
+        raw = self.read(DOC_IDS).tobytes()
+        if raw and not raw.endswith(b"\n"):
+            raise ShardError(f"{self.path}: doc_ids does not end with a newline")
+        try:
+            ids = raw.decode("utf-8").split("\n")[:-1] if raw else []
+        except UnicodeDecodeError as exc:
+            raise ShardError(f"{self.path}: doc_ids is not UTF-8 ({exc})") from exc
+        if len(ids) != self.documents:
+            raise ShardError(f"{self.path}: doc_ids has {len(ids)} ids for {self.documents} documents")
+        return ids
+
+    def doc_offsets(self):
+        offsets = self.read(DOC_OFFSETS)
+        if len(offsets) != self.documents + 1:
+            raise ShardError(f"{self.path}: doc_offsets has {len(offsets)} entries, expected {self.documents + 1}")
+        if offsets[0] != 0 or offsets[-1] != self.tokens:
+            raise ShardError(f"{self.path}: doc_offsets must run from 0 to the token count "
+                             f"{self.tokens}, found {offsets[0]}..{offsets[-1]}")
+        if np.any(offsets[1:] < offsets[:-1]):
+            raise ShardError(f"{self.path}: doc_offsets decreases")
+        return offsets
+
+    def verify(self):
+        """Every check of the format on this shard (layout, sections, counts, offsets, ids)."""
+        self._check_layout()
+        for kind in sorted(self.sections):
+            self.read(kind)
+        for kind in TOKEN_SECTIONS:
+            if self.sections[kind].count != self.tokens:
+                raise ShardError(f"{self.path}: section {KIND_NAMES[kind]} has "
+                                 f"{self.sections[kind].count} elements, header says {self.tokens} tokens")
+        if self.sections[DOC_IDS].count != len(self.read(DOC_IDS)):
+            raise ShardError(f"{self.path}: doc_ids size mismatch")
+        self.doc_offsets()
+        self.doc_ids()
+        tokens = self.read(TOKENS)
+        if self.header.vocab_size and len(tokens) and int(tokens.max()) >= self.header.vocab_size:
+            raise ShardError(f"{self.path}: token id {int(tokens.max())} >= vocabulary size {self.header.vocab_size}")
+
+    def documents_iter(self, fields=DEFAULT_FIELDS):
+        """Yield {"id", <field>: array, ...} per document."""
+        offsets = self.doc_offsets()
+        ids = self.doc_ids()
+        arrays = {f: self.read(f) for f in fields}
+        for i, doc_id in enumerate(ids):
+            a, b = int(offsets[i]), int(offsets[i + 1])
+            yield {"id": doc_id, **{f: arr[a:b] for f, arr in arrays.items()}}
+
+    def release(self):
+        """Drop decoded sections (memory) and keep only the raw file bytes."""
+        self._cache.clear()
+
+
+class Dataset:
+    """A pipeline output directory: `manifest.json` plus its shards, in manifest order."""
+
+    def __init__(self, path):
+        self.path = path
+        manifest_path = os.path.join(path, "manifest.json")
+        try:
+            with open(manifest_path, encoding="utf-8") as f:
+                self.manifest = json.load(f)
+        except OSError as exc:
+            raise ShardError(f"{manifest_path}: cannot read manifest ({exc.strerror})") from exc
+        except json.JSONDecodeError as exc:
+            raise ShardError(f"{manifest_path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+        if self.manifest.get("format") != "lime-shards" or self.manifest.get("version") != 1:
+            raise ShardError(f"{manifest_path}: not a lime-shards version 1 manifest")
+        try:
+            self.entries = list(self.manifest["shards"])
+            self.shard_paths = [os.path.join(path, e["file"]) for e in self.entries]
+        except (KeyError, TypeError) as exc:
+            raise ShardError(f"{manifest_path}: malformed shard list ({exc})") from exc
+        self.manifest_path = manifest_path
+
+    @property
+    def documents_count(self):
+        return int(self.manifest.get("documents", 0))
+
+    @property
+    def tokens_count(self):
+        return int(self.manifest.get("tokens", 0))
+
+    def shard(self, index):
+        return Shard(self.shard_paths[index])
+
+    def shards(self):
+        for i in range(len(self.shard_paths)):
+            yield self.shard(i)
+
+    def verify(self):
+        """Check every shard against the manifest and the format; returns totals, raises ShardError."""
+        m, where = self.manifest, self.manifest_path
+        tokenizer_sha = (m.get("tokenizer") or {}).get("sha256")
+        tagsets_sha = m.get("tagsets_sha256")
+        docs = tokens = 0
+        for entry, path in zip(self.entries, self.shard_paths):
+            try:
+                size = os.path.getsize(path)
+            except OSError as exc:
+                raise ShardError(f"{path}: listed in {where} but unreadable ({exc.strerror})") from exc
+            if size != entry.get("bytes"):
+                raise ShardError(f"{path}: {size} bytes, manifest says {entry.get('bytes')} (truncated?)")
+            shard = Shard(path)
+            if shard.sha256() != entry.get("sha256"):
+                raise ShardError(f"{path}: SHA-256 does not match the manifest")
+            shard.verify()
+            if (shard.documents, shard.tokens) != (entry.get("documents"), entry.get("tokens")):
+                raise ShardError(f"{path}: header has {shard.documents} documents / {shard.tokens} "
+                                 f"tokens, manifest says {entry.get('documents')} / {entry.get('tokens')}")
+            if tokenizer_sha and shard.header.tokenizer_sha256.hex() != tokenizer_sha:
+                raise ShardError(f"{path}: tokenizer SHA-256 differs from the manifest's")
+            if tagsets_sha and shard.header.tagsets_sha256.hex() != tagsets_sha:
+                raise ShardError(f"{path}: tag sets SHA-256 differs from the manifest's")
+            docs += shard.documents
+            tokens += shard.tokens
+        if (docs, tokens) != (m.get("documents"), m.get("tokens")):
+            raise ShardError(f"{where}: totals {m.get('documents')} documents / {m.get('tokens')} "
+                             f"tokens, shards hold {docs} / {tokens}")
+        return {"shards": len(self.entries), "documents": docs, "tokens": tokens}
+
+    def documents(self, fields=DEFAULT_FIELDS):
+        """Yield every document as {"id", "tokens", "tag", "pos", "ner", "word_start"} (numpy arrays)."""
+        for shard in self.shards():
+            yield from shard.documents_iter(fields)
+
+    def windows(self, length, stride=None, separator_token=None, fields=DEFAULT_FIELDS):
+        """Fixed-length windows over the concatenated documents (see `windows.windows`)."""
+        from .windows import windows
+        return windows(self.shard_paths, length, stride, separator_token, fields)
