@@ -29,9 +29,10 @@ SOURCES = {
     "handbook": lambda: handbook.records(),
     "bible": lambda: sword.records(),
     "pydoc": lambda: rest.records(rest.PYDOC_DIR, "pydoc"),
-    "linuxdoc": lambda: rest.records(LINUXDOC_DIR, "linuxdoc", suffix=".rst"),
+    "linuxdoc": lambda: rest.records(LINUXDOC_DIR, "linuxdoc", suffix=".rst.gz",
+                                     skip=("translations", "sphinx", "sphinx-static")),
 }
-ALL = ["handbook", "bible", "pydoc"]
+ALL = ["handbook", "bible", "pydoc", "linuxdoc"]
 
 
 def main(argv=None):

@@ -6,6 +6,7 @@ it drops literal blocks (after `::`), code and table directives, comments, table
 doctests, field lists and directive signatures; inline markup is reduced to its text.
 """
 import glob
+import gzip
 import os
 import re
 
@@ -124,16 +125,18 @@ def paragraphs(source):
     return out
 
 
-def records(directory=PYDOC_DIR, prefix="pydoc", suffix=".rst.txt"):
-    """Yield (id, text) documents from every `*<suffix>` file under `directory`, in path order."""
+def records(directory=PYDOC_DIR, prefix="pydoc", suffix=".rst.txt", skip=("includes",)):
+    """Yield (id, text) documents from every `*<suffix>` file (`.gz` read compressed) under
+    `directory`, in path order, leaving out the top-level folders in `skip`."""
     paths = sorted(glob.glob(os.path.join(directory, "**", "*" + suffix), recursive=True))
     if not paths:
         raise FileNotFoundError(f"{directory}: no *{suffix} files (is the doc package installed?)")
     for path in paths:
         rel = os.path.relpath(path, directory)[: -len(suffix)]
-        if rel.startswith("includes" + os.sep):
+        if rel.split(os.sep, 1)[0] in skip:
             continue
-        with open(path, encoding="utf-8") as f:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
             paras = paragraphs(f.read())
         for i, text in enumerate(group_paragraphs(paras)):
             yield f"{prefix}/{rel}/{i}", text

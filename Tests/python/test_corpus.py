@@ -1,0 +1,110 @@
+"""Tests for Pipelines/corpus: reST prose extraction, grouping, SWORD parsing, JSONL output."""
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Pipelines" / "corpus"))
+import build_corpus  # noqa: E402
+import common  # noqa: E402
+import handbook  # noqa: E402
+import rest  # noqa: E402
+import sword  # noqa: E402
+
+REST = """\
+:mod:`os` --- Operating system
+==============================
+
+.. module:: os
+   :synopsis: Interfaces.
+
+This uses :func:`~os.path.join` and ``open()``, see :pep:`8` and
+`the docs <https://example.org>`_.
+
+Example::
+
+    x = 1
+    print(x)
+
+* First *item*.
+* Second **item**.
+
+.. code-block:: python
+
+   import os
+
+.. note::
+
+   Body of the note.
+
+>>> 1 + 1
+2
+
++-----+-----+
+| a   | b   |
++-----+-----+
+"""
+
+
+def test_rest_paragraphs():
+    assert rest.paragraphs(REST) == [
+        "os --- Operating system",
+        "This uses join and open(), see PEP 8 and the docs.",
+        "Example:",
+        "First item.",
+        "Second item.",
+        "Body of the note.",
+    ]
+
+
+def test_group_paragraphs_sizes():
+    paras = ["x" * 400] * 10 + ["tail"]
+    docs = common.group_paragraphs(paras, target=1000, minimum=300)
+    assert [len(d) for d in docs] == [1204, 1204, 1204, 406]  # 3 + 3 + 3 + (1 + tail)
+    assert docs[-1] == "x" * 400 + "\n\ntail"
+    short = common.group_paragraphs(["x" * 1200, "tiny"], target=1000, minimum=300)
+    assert short == ["x" * 1200 + "\n\ntiny"]  # a short tail joins the previous document
+
+
+def test_handbook_extractor_keeps_prose_drops_code_and_nav():
+    page = ('<ul class="docnav"><li>Prev</li></ul><div class="section"><h2 class="title">1.1. Title</h2>'
+            '<div class="para">Some   <code>apt</code>\n text.<pre class="screen">$ ls</pre></div>'
+            '<div class="toc"><dl><dt>1.2 toc entry</dt></dl></div>'
+            '<div class="para">Outer <div class="para">Inner.</div> after.</div></div>')
+    parser = handbook.ParaExtractor()
+    parser.feed(page)
+    assert parser.paragraphs == ["1.1. Title", "Some apt text.", "Outer", "Inner.", "after."]
+
+
+def test_write_jsonl_atomic_skips_empty_and_rejects_duplicates(tmp_path):
+    out = tmp_path / "c.jsonl"
+    assert common.write_jsonl(str(out), [("a", "Hello  world"), ("b", "  "), ("c", "é")]) == (2, 14, 3)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"id": "a", "text": "Hello  world"}, {"id": "c", "text": "é"}]
+    with pytest.raises(ValueError, match="duplicate document id 'a'"):
+        common.write_jsonl(str(out), [("a", "x"), ("a", "y")])
+    assert out.read_text(encoding="utf-8").count("\n") == 2  # the old file is intact
+    assert [p.name for p in tmp_path.iterdir()] == ["c.jsonl"]  # no temp file left
+
+
+@pytest.mark.skipif(not os.path.isdir(sword.DEFAULT_DIR), reason="sword-text-web not installed")
+def test_sword_famous_verses():
+    chapters = dict(sword.chapters())
+    assert chapters["Gen.1"][0] == "In the beginning, God created the heavens and the earth."
+    assert chapters["John.3"][15].startswith("For God so loved the world")
+    assert chapters["John.11"][34] == "Jesus wept."
+    assert len(chapters["Ps.23"]) == 6 and chapters["Ps.23"][0] == "Yahweh is my shepherd; I shall lack nothing."
+    assert chapters["Rev.22"][-1] == "The grace of the Lord Jesus Christ be with all the saints. Amen."
+    assert not any("<" in v or "&" in v for verses in chapters.values() for v in verses)
+
+
+@pytest.mark.skipif(not os.path.isdir(handbook.DEFAULT_DIR), reason="debian-handbook not installed")
+def test_handbook_corpus_is_at_least_one_megabyte(tmp_path):
+    out = tmp_path / "handbook.jsonl"
+    assert build_corpus.main(["--source", "handbook", "--output", str(out)]) == 0
+    texts = [json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sum(len(t.encode("utf-8")) for t in texts) >= 1_000_000
+    assert all(t.strip() for t in texts) and not any("<div" in t for t in texts)
