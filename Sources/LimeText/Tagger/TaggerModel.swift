@@ -1,0 +1,57 @@
+import LimeSupport
+
+/// A trained native tagger: fine-grained PTB tag, coarse UPOS and IOB2 entity models.
+///
+/// Immutable and `Sendable`: load it once and share it between threads; each thread
+/// tags through its own `TaggerSession` (scratch buffers).
+public final class TaggerModel: Sendable {
+    /// Version of the feature templates; a model with another version is refused.
+    public static let featureVersion: UInt32 = 1
+
+    let tagWeights: SparseWeights
+    let posWeights: SparseWeights
+    let nerWeights: SparseWeights
+    /// What the model was trained on (free text stored in the file).
+    public let description: String
+
+    init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, description: String) {
+        precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos && ner.classes == TaggerClasses.ner)
+        tagWeights = tag
+        posWeights = pos
+        nerWeights = ner
+        self.description = description
+    }
+
+    /// Number of stored (feature, class) weights over the three models.
+    public var weightCount: Int {
+        tagWeights.entryWeights.count + posWeights.entryWeights.count + nerWeights.entryWeights.count
+    }
+
+    /// Tags the tokens `spans` of the UTF-8 `text` (byte offsets); whitespace tokens get
+    /// `_SP`, `SPACE`, `O`. Convenience over a fresh `TaggerSession`.
+    public func annotate(text: [UInt8], spans: [(start: Int32, end: Int32)]) -> [AnnotatedToken] {
+        TaggerSession(model: self).annotate(text: text, spans: spans)
+    }
+}
+
+/// The class indices of the three models: class c is id c + 3 in the matching tag set.
+enum TaggerClasses {
+    static let offset = TagSet.reserved.count
+    static let tag = TagSets.tag.count - offset
+    static let pos = TagSets.pos.count - offset
+    static let ner = TagSets.ner.count - offset
+    static let space = Int(TagSets.tag.id("_SP")) - offset
+    static let spacePOS = Int(TagSets.pos.id("SPACE")) - offset
+
+    /// Whether entity class `next` may follow `previous` in IOB2 (class 0 is `O`,
+    /// then `B-T`, `I-T` pairs).
+    @inline(__always)
+    static func validEntity(_ next: Int, after previous: Int) -> Bool {
+        if next == 0 || next & 1 == 1 { return true }
+        return previous == next || previous == next - 1
+    }
+
+    /// History value of a predicted class (distinct from token hashes).
+    @inline(__always)
+    static func history(_ c: Int, _ model: UInt64) -> UInt64 { UInt64(c + 1) | model << 8 }
+}

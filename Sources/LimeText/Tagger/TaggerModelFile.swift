@@ -1,0 +1,122 @@
+import Foundation
+import LimeSupport
+
+/// A model file that cannot be read, naming the file and the problem.
+public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The model file format (little-endian):
+///
+///     magic "LIMETAGR" | u32 format version (1) | u32 feature version | u64 payload size
+///     | one zstd frame (with checksum) holding the payload
+///
+/// Payload: description string; the tag, pos and ner label lists (u32 count + strings,
+/// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos and
+/// ner models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
+/// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16). Bytes are a
+/// pure function of the model.
+extension TaggerModel {
+    static let magic = Array("LIMETAGR".utf8)
+    static let formatVersion: UInt32 = 1
+
+    /// The model's file bytes.
+    public func serialized() throws -> [UInt8] {
+        var payload = ByteWriter(capacity: weightCount * 3 + 1 << 16)
+        payload.write(string: description)
+        for set in [TagSets.tag, TagSets.pos, TagSets.ner] {
+            let labels = set.labels.dropFirst(TagSet.reserved.count)
+            payload.write(UInt32(labels.count))
+            for label in labels { payload.write(string: label) }
+        }
+        for weights in [tagWeights, posWeights, nerWeights] {
+            payload.write(UInt32(weights.classes))
+            payload.write(UInt32(weights.keys.count))
+            payload.write(UInt32(weights.entryWeights.count))
+            for key in weights.keys { payload.write(key) }
+            payload.write(bytes: weights.counts)
+            payload.write(bytes: weights.entryClasses)
+            for w in weights.entryWeights { payload.write(Float16(w).bitPattern) }
+        }
+        var out = ByteWriter()
+        out.write(bytes: Self.magic)
+        out.write(Self.formatVersion)
+        out.write(Self.featureVersion)
+        out.write(UInt64(payload.bytes.count))
+        out.write(bytes: try Zstd.compress(payload.bytes, level: 19))
+        return out.bytes
+    }
+
+    /// Writes the model atomically to `path`.
+    public func save(to path: String) throws {
+        try AtomicFile.write(try serialized(), to: path)
+    }
+
+    /// Loads a model file.
+    public static func load(path: String) throws -> TaggerModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TaggerModelError("\(path): cannot read the tagger model")
+        }
+        return try load(bytes: [UInt8](data), name: path)
+    }
+
+    /// Reads a model from its file bytes; `name` names the source in errors.
+    public static func load(bytes: [UInt8], name: String) throws -> TaggerModel {
+        func fail(_ why: String) -> TaggerModelError { TaggerModelError("\(name): \(why)") }
+        do {
+            var header = ByteReader(bytes)
+            guard Array(try header.read(count: 8)) == magic else { throw fail("not a lime tagger model (bad magic)") }
+            let version: UInt32 = try header.read()
+            guard version == formatVersion else { throw fail("model format version \(version), this build reads \(formatVersion)") }
+            let features: UInt32 = try header.read()
+            guard features == featureVersion else {
+                throw fail("model feature version \(features), this build uses \(featureVersion): retrain the model")
+            }
+            let size = Int(try header.read(UInt64.self))
+            let payload = try bytes.withUnsafeBytes {
+                try Zstd.decompress(UnsafeRawBufferPointer(rebasing: $0[header.offset...]), expectedSize: size)
+            }
+            var r = ByteReader(payload)
+            let description = try r.readString()
+            for set in [TagSets.tag, TagSets.pos, TagSets.ner] {
+                let count = Int(try r.read(UInt32.self))
+                var labels: [String] = []
+                for _ in 0..<count { labels.append(try r.readString()) }
+                guard labels == Array(set.labels.dropFirst(TagSet.reserved.count)) else {
+                    throw fail("the model's \(set.name) labels differ from TagSets.\(set.name)")
+                }
+            }
+            var models: [SparseWeights] = []
+            for expected in [TaggerClasses.tag, TaggerClasses.pos, TaggerClasses.ner] {
+                let classes = Int(try r.read(UInt32.self))
+                guard classes == expected else { throw fail("model has \(classes) classes, expected \(expected)") }
+                let keyCount = Int(try r.read(UInt32.self)), entryCount = Int(try r.read(UInt32.self))
+                var keys = [UInt64](repeating: 0, count: keyCount)
+                for i in 0..<keyCount { keys[i] = try r.read() }
+                let counts = Array(try r.read(count: keyCount))
+                let entryClasses = Array(try r.read(count: entryCount))
+                var weights = [Float](repeating: 0, count: entryCount)
+                for i in 0..<entryCount { weights[i] = Float(Float16(bitPattern: try r.read())) }
+                guard counts.reduce(0, { $0 + Int($1) }) == entryCount else { throw fail("entry counts do not add up") }
+                guard entryClasses.allSatisfy({ Int($0) < classes }) else { throw fail("entry class out of range") }
+                guard zip(keys, keys.dropFirst()).allSatisfy({ $0 < $1 }), !keys.contains(0) else {
+                    throw fail("feature keys not strictly ascending")
+                }
+                models.append(SparseWeights(classes: classes, keys: keys, counts: counts,
+                                            entryClasses: entryClasses, entryWeights: weights))
+            }
+            guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
+            return TaggerModel(tag: models[0], pos: models[1], ner: models[2], description: description)
+        } catch let error as TaggerModelError {
+            throw error
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+
+    /// URL of the model shipped with LimeText (`Resources/tagger-en.lmtag`).
+    public static var shippedModelURL: URL? {
+        Bundle.module.url(forResource: "tagger-en", withExtension: "lmtag", subdirectory: "Resources")
+    }
+}

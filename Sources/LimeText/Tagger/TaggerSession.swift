@@ -1,0 +1,104 @@
+/// Per-thread scratch space for tagging with a shared `TaggerModel`. Not thread-safe:
+/// one session per thread.
+public final class TaggerSession {
+    public let model: TaggerModel
+    private var infos: [TokenInfo] = []
+    private var tagHistory: [UInt64] = []
+    private var tags: [Int] = []
+    private var features = [UInt64](repeating: 0, count: FeatureTemplates.maxFeatures)
+    private var scores = [Float](repeating: 0, count: 64)
+    private var wordIndex: [Int] = []
+
+    public init(model: TaggerModel) { self.model = model }
+
+    /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
+    public func annotate(text: [UInt8], spans: [(start: Int32, end: Int32)]) -> [AnnotatedToken] {
+        text.withUnsafeBufferPointer { annotate(text: $0, spans: spans) }
+    }
+
+    /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
+    public func annotate(text: UnsafeBufferPointer<UInt8>, spans: [(start: Int32, end: Int32)]) -> [AnnotatedToken] {
+        let base = text.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        var out = [AnnotatedToken]()
+        out.reserveCapacity(spans.count)
+        infos.removeAll(keepingCapacity: true)
+        wordIndex.removeAll(keepingCapacity: true)
+        infos.append(.before)
+        infos.append(.before)
+        var afterBreak = false
+        let offset = Int32(TaggerClasses.offset)
+        for (i, span) in spans.enumerated() {
+            let start = Int(span.start), count = Int(span.end - span.start)
+            precondition(start >= 0 && count >= 0 && start + count <= text.count, "token span outside the text")
+            if isWhitespaceToken(base + start, count) {
+                out.append(AnnotatedToken(start: span.start, end: span.end,
+                                          tag: UInt8(TaggerClasses.space + Int(offset)),
+                                          pos: UInt8(TaggerClasses.spacePOS + Int(offset)),
+                                          ner: UInt8(offset)))
+                afterBreak = true
+                continue
+            }
+            infos.append(TokenInfo(base + start, count, afterBreak: afterBreak))
+            wordIndex.append(i)
+            afterBreak = false
+            out.append(AnnotatedToken(start: span.start, end: span.end, tag: 0, pos: 0, ner: 0))
+        }
+        infos.append(.after)
+        infos.append(.after)
+        let n = wordIndex.count
+        guard n > 0 else { return out }
+        tags.removeAll(keepingCapacity: true)
+        tagHistory.removeAll(keepingCapacity: true)
+        tagHistory.append(TaggerClasses.history(-1, 1))
+        tagHistory.append(TaggerClasses.history(-1, 1))
+
+        infos.withUnsafeBufferPointer { infoBuffer in
+            features.withUnsafeMutableBufferPointer { featureBuffer in
+                scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                    let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
+                    // Fine tags, left to right.
+                    for j in 0..<n {
+                        let i = j + 2
+                        let count = FeatureTemplates.tag(t, i, tagHistory[i - 1], tagHistory[i - 2], f)
+                        model.tagWeights.score(f, count, into: s)
+                        var best = 0
+                        for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
+                        tags.append(best)
+                        tagHistory.append(TaggerClasses.history(best, 1))
+                    }
+                    tagHistory.append(TaggerClasses.history(-2, 1))
+                    tagHistory.append(TaggerClasses.history(-2, 1))
+                    tagHistory.withUnsafeBufferPointer { history in
+                        let h = history.baseAddress!
+                        // Coarse UPOS from the fine tags.
+                        for j in 0..<n {
+                            let count = FeatureTemplates.pos(t, h, j + 2, f)
+                            model.posWeights.score(f, count, into: s)
+                            var best = 0
+                            for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }
+                            out[wordIndex[j]].tag = UInt8(tags[j] + Int(offset))
+                            out[wordIndex[j]].pos = UInt8(best + Int(offset))
+                        }
+                        // Entities, left to right, valid IOB2 only.
+                        var e1 = 0, e2 = 0
+                        for j in 0..<n {
+                            let i = j + 2
+                            if t[i].flags & 1 != 0 { e1 = 0 }
+                            let count = FeatureTemplates.ner(t, h, i, TaggerClasses.history(e1, 2),
+                                                             TaggerClasses.history(e2, 2), f)
+                            model.nerWeights.score(f, count, into: s)
+                            var best = 0
+                            for c in 1..<TaggerClasses.ner where s[c] > s[best] && TaggerClasses.validEntity(c, after: e1) {
+                                best = c
+                            }
+                            out[wordIndex[j]].ner = UInt8(best + Int(offset))
+                            e2 = e1
+                            e1 = best
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// Training settings of the native tagger.
+public struct TaggerTrainingOptions: Sendable {
+    public var epochs = 6
+    /// Seed of the per-epoch document shuffle (training is deterministic).
+    public var seed: UInt64 = 1
+    /// Averaged weights below this magnitude are dropped from the model.
+    public var pruneThreshold: Float = 0.05
+    /// Free text stored in the model (training data, recipe).
+    public var description = ""
+    public init() {}
+}
+
+/// Trains the three greedy averaged perceptrons (tag, UPOS, entities) on tagged
+/// documents. Tags and UPOS learn from documents that have them, entities from
+/// documents with entity labels. History features use the model's own predictions,
+/// as at inference time.
+public final class TaggerTrainer {
+    let tag = PerceptronTrainer(classes: TaggerClasses.tag)
+    let pos = PerceptronTrainer(classes: TaggerClasses.pos)
+    let ner = PerceptronTrainer(classes: TaggerClasses.ner)
+    public let options: TaggerTrainingOptions
+    private var features = [UInt64](repeating: 0, count: FeatureTemplates.maxFeatures)
+    private var scores = [Float](repeating: 0, count: 64)
+
+    public init(options: TaggerTrainingOptions = TaggerTrainingOptions()) { self.options = options }
+
+    /// Trains on `documents` for `options.epochs` epochs; `progress` receives one line per epoch.
+    public func train(_ documents: [TaggedDocument], progress: (String) -> Void = { _ in }) -> TaggerModel {
+        var order = Array(documents.indices)
+        var rng = SplitMix(seed: options.seed)
+        for epoch in 1...max(1, options.epochs) {
+            for i in stride(from: order.count - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+            }
+            var counts = EpochCounts()
+            let started = Date()
+            for d in order { trainDocument(documents[d], &counts) }
+            let seconds = Date().timeIntervalSince(started)
+            progress(String(format: "epoch %d: tag %.2f%% pos %.2f%% ner-token %.2f%% (%d tokens, %.0f tokens/s)",
+                            epoch, counts.percent(counts.tagRight, counts.tagTotal),
+                            counts.percent(counts.posRight, counts.posTotal),
+                            counts.percent(counts.nerRight, counts.nerTotal), counts.tagTotal,
+                            Double(counts.tagTotal) / max(seconds, 1e-9)))
+        }
+        return model()
+    }
+
+    /// The averaged model so far.
+    public func model() -> TaggerModel {
+        TaggerModel(tag: tag.averaged(threshold: options.pruneThreshold),
+                    pos: pos.averaged(threshold: options.pruneThreshold),
+                    ner: ner.averaged(threshold: options.pruneThreshold),
+                    description: options.description)
+    }
+
+    struct EpochCounts {
+        var tagRight = 0, tagTotal = 0, posRight = 0, posTotal = 0, nerRight = 0, nerTotal = 0
+        func percent(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : 100 * Double(a) / Double(b) }
+    }
+
+    private func trainDocument(_ doc: TaggedDocument, _ counts: inout EpochCounts) {
+        let offset = TaggerClasses.offset
+        var infos: [TokenInfo] = [.before, .before]
+        var gold: [(tag: Int, pos: Int, ner: Int)] = []
+        var afterBreak = false
+        doc.text.withUnsafeBufferPointer { text in
+            for i in 0..<doc.count {
+                let start = Int(doc.starts[i]), count = Int(doc.ends[i] - doc.starts[i])
+                if isWhitespaceToken(text.baseAddress! + start, count) {
+                    afterBreak = true
+                    continue
+                }
+                infos.append(TokenInfo(text.baseAddress! + start, count, afterBreak: afterBreak))
+                afterBreak = false
+                func label(_ ids: [UInt8]?, _ classes: Int) -> Int {
+                    guard let ids else { return -1 }
+                    let c = Int(ids[i]) - offset
+                    return c >= 0 && c < classes ? c : -1
+                }
+                gold.append((label(doc.tags, TaggerClasses.tag), label(doc.pos, TaggerClasses.pos),
+                             label(doc.ner, TaggerClasses.ner)))
+            }
+        }
+        infos.append(.after)
+        infos.append(.after)
+        let n = gold.count
+        guard n > 0 else { return }
+        var history = [TaggerClasses.history(-1, 1), TaggerClasses.history(-1, 1)]
+        let hasTags = doc.tags != nil, hasPOS = doc.pos != nil, hasNER = doc.ner != nil
+        infos.withUnsafeBufferPointer { infoBuffer in
+            features.withUnsafeMutableBufferPointer { featureBuffer in
+                scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                    let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
+                    for j in 0..<n {
+                        let i = j + 2
+                        let count = FeatureTemplates.tag(t, i, history[i - 1], history[i - 2], f)
+                        tag.score(f, count, into: s)
+                        var best = 0
+                        for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
+                        if hasTags, gold[j].tag >= 0 {
+                            tag.update(f, count, truth: gold[j].tag, guess: best)
+                            tag.tick()
+                            counts.tagTotal += 1
+                            if best == gold[j].tag { counts.tagRight += 1 }
+                        }
+                        history.append(TaggerClasses.history(best, 1))
+                    }
+                    history.append(TaggerClasses.history(-2, 1))
+                    history.append(TaggerClasses.history(-2, 1))
+                    history.withUnsafeBufferPointer { hb in
+                        let h = hb.baseAddress!
+                        if hasPOS {
+                            for j in 0..<n where gold[j].pos >= 0 {
+                                let count = FeatureTemplates.pos(t, h, j + 2, f)
+                                pos.score(f, count, into: s)
+                                var best = 0
+                                for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }
+                                pos.update(f, count, truth: gold[j].pos, guess: best)
+                                pos.tick()
+                                counts.posTotal += 1
+                                if best == gold[j].pos { counts.posRight += 1 }
+                            }
+                        }
+                        if hasNER {
+                            var e1 = 0, e2 = 0
+                            for j in 0..<n {
+                                let i = j + 2
+                                if t[i].flags & 1 != 0 { e1 = 0 }
+                                let count = FeatureTemplates.ner(t, h, i, TaggerClasses.history(e1, 2),
+                                                                 TaggerClasses.history(e2, 2), f)
+                                ner.score(f, count, into: s)
+                                var best = 0
+                                for c in 1..<TaggerClasses.ner where s[c] > s[best] && TaggerClasses.validEntity(c, after: e1) {
+                                    best = c
+                                }
+                                let truth = gold[j].ner
+                                if truth >= 0 {
+                                    ner.update(f, count, truth: truth, guess: best)
+                                    ner.tick()
+                                    counts.nerTotal += 1
+                                    if best == truth { counts.nerRight += 1 }
+                                }
+                                e2 = e1
+                                e1 = best
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// SplitMix64: a small deterministic random generator.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        return FeatureHashing.mix(state &- 0x9e37_79b9_7f4a_7c15)
+    }
+}

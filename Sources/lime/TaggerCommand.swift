@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import LimeSupport
+import LimeText
+
+/// `lime tagger`: trains, evaluates and runs the native POS + NER tagger.
+struct Tagger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tagger",
+        abstract: "The native tagger: train on CoNLL-U / annotated JSONL, evaluate, annotate.",
+        subcommands: [TaggerTrain.self, TaggerEval.self, TaggerAnnotate.self]
+    )
+}
+
+/// Loads `path`, or the shipped model when nil.
+private func loadAnnotator(_ path: String?) throws -> NativeAnnotator {
+    if let path { return try NativeAnnotator(modelPath: path) }
+    return try NativeAnnotator()
+}
+
+private func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// `lime tagger train`: trains a model on gold CoNLL-U and/or silver JSONL.
+struct TaggerTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a tagger model.")
+
+    @Option(name: .customLong("data"), help: "Training file (.conllu or .jsonl, optionally .zst); repeatable.")
+    var data: [String]
+    @Option(help: "Evaluation file after training (same formats).") var dev: [String] = []
+    @Option(help: "Output model file.") var output: String
+    @Option(help: "Training epochs.") var epochs = 6
+    @Option(help: "Shuffle seed.") var seed: UInt64 = 1
+    @Option(help: "Drop averaged weights below this magnitude.") var prune: Float = 0.05
+    @Option(help: "Description stored in the model (training data, recipe).") var description = ""
+
+    func run() throws {
+        var documents: [TaggedDocument] = []
+        for path in data {
+            let docs = try CorpusReader.read(path: path)
+            standardError("\(path): \(docs.count) documents, \(docs.reduce(0) { $0 + $1.count }) tokens")
+            documents += docs
+        }
+        var options = TaggerTrainingOptions()
+        options.epochs = epochs
+        options.seed = seed
+        options.pruneThreshold = prune
+        options.description = description
+        let model = TaggerTrainer(options: options).train(documents, progress: standardError)
+        try model.save(to: output)
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        standardError("\(output): \(model.weightCount) weights, \(size) bytes")
+        for path in dev {
+            let annotator = try NativeAnnotator(modelPath: output)
+            print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)
+        }
+    }
+}
+
+/// `lime tagger eval`: tag accuracy and entity precision/recall/F1 against a reference.
+struct TaggerEval: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a tagger model.")
+
+    @Argument(help: "Reference files (.conllu or annotated .jsonl, optionally .zst).") var files: [String]
+    @Option(help: "Model file (default: the shipped model).") var model: String?
+    @Flag(help: "Pre-tokenize each document's text instead of tagging the reference tokens.") var retokenize = false
+
+    struct Outcome {
+        var evaluation: TaggerEvaluation
+        var tokens: Int
+        var seconds: Double
+        var report: String {
+            evaluation.report + String(format: "\nspeed: %d tokens in %.3f s = %.0f tokens/s", tokens, seconds,
+                                       Double(tokens) / max(seconds, 1e-9))
+        }
+        var json: String {
+            let e = evaluation
+            return String(format: #"{"tokens":%d,"seconds":%.6f,"tokens_per_second":%.1f,"token_f1":%.6f,"tag_accuracy":%.6f,"pos_accuracy":%.6f,"entity_precision":%.6f,"entity_recall":%.6f,"entity_f1":%.6f,"reference_entities":%d}"#,
+                          tokens, seconds, Double(tokens) / max(seconds, 1e-9), e.tokenF1, e.tagAccuracy, e.posAccuracy,
+                          e.entityPrecision, e.entityRecall, e.entityF1, e.referenceEntities)
+        }
+    }
+
+    /// Tags `path`'s documents (its tokens, or its text when `retokenize`) and compares.
+    static func evaluate(path: String, annotator: NativeAnnotator, retokenize: Bool) throws -> Outcome {
+        let references = try CorpusReader.read(path: path)
+        var predictions: [[AnnotatedToken]] = []
+        predictions.reserveCapacity(references.count)
+        let session = TaggerSession(model: annotator.model)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for doc in references {
+                if retokenize {
+                    predictions.append(annotator.annotate(.text(String(decoding: doc.text, as: UTF8.self))))
+                } else {
+                    predictions.append(session.annotate(text: doc.text, spans: doc.spans))
+                }
+            }
+        }
+        var evaluation = TaggerEvaluation()
+        var tokens = 0
+        for (doc, tokensOut) in zip(references, predictions) {
+            tokens += tokensOut.count
+            evaluation.add(reference: doc, predicted: TaggedDocument(source: doc.source, text: doc.text, tokens: tokensOut))
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Outcome(evaluation: evaluation, tokens: tokens, seconds: seconds)
+    }
+
+    func run() throws {
+        let annotator = try loadAnnotator(model)
+        for path in files {
+            let outcome = try Self.evaluate(path: path, annotator: annotator, retokenize: retokenize)
+            print("\(path):\n\(outcome.report)")
+            print(outcome.json)
+        }
+    }
+}
+
+/// `lime tagger annotate`: annotates JSONL documents (`"text"`, or `"tokens"` as a list
+/// of words) and writes the annotated JSONL format.
+struct TaggerAnnotate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "annotate", abstract: "Annotate JSONL documents.")
+
+    @Option(help: "Input JSONL: {\"id\", \"text\"} or {\"id\", \"tokens\": [words]}.") var input: String
+    @Option(help: "Output JSONL (written atomically).") var output: String
+    @Option(help: "Model file (default: the shipped model).") var model: String?
+
+    struct InputDocument: Decodable {
+        var id: String?
+        var text: String?
+        var tokens: [String]?
+    }
+
+    func run() throws {
+        let annotator = try loadAnnotator(model)
+        guard let data = FileManager.default.contents(atPath: input) else { throw FileError(path: input, reason: "cannot read") }
+        var documents: [(id: String, doc: AnnotatorDocument)] = []
+        var lineNumber = 0
+        for line in data.split(separator: 10, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 32 || $0 == 13 }) { continue }
+            let parsed: InputDocument
+            do { parsed = try JSONDecoder().decode(InputDocument.self, from: Data(line)) } catch {
+                throw CorpusError(input, lineNumber, "invalid JSON: \(error)")
+            }
+            let id = parsed.id ?? String(lineNumber)
+            if let words = parsed.tokens {
+                documents.append((id, .words(words)))
+            } else if let text = parsed.text {
+                documents.append((id, .text(text)))
+            } else {
+                throw CorpusError(input, lineNumber, "document has neither \"text\" nor \"tokens\"")
+            }
+        }
+        var results: [[AnnotatedToken]] = []
+        let elapsed = ContinuousClock().measure {
+            for (_, doc) in documents { results.append(annotator.annotate(doc)) }
+        }
+        var out = ""
+        var tokens = 0
+        for ((id, doc), annotated) in zip(documents, results) {
+            let text = Array(doc.text.utf8)
+            tokens += annotated.count
+            let items = annotated.map { t -> String in
+                let word = String(decoding: text[Int(t.start)..<Int(t.end)], as: UTF8.self)
+                return #"{"text":\#(jsonString(word)),"start":\#(t.start),"end":\#(t.end),"tag":\#(jsonString(TagSets.tag.label(t.tag))),"pos":\#(jsonString(TagSets.pos.label(t.pos))),"ent":\#(jsonString(TagSets.ner.label(t.ner)))}"#
+            }
+            out += #"{"id":\#(jsonString(id)),"text":\#(jsonString(doc.text)),"tokens":[\#(items.joined(separator: ","))]}"# + "\n"
+        }
+        try AtomicFile.write(out, to: output)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        standardError(String(format: #"{"documents":%d,"tokens":%d,"seconds":%.6f,"tokens_per_second":%.1f}"#,
+                             documents.count, tokens, seconds, Double(tokens) / max(seconds, 1e-9)))
+    }
+}
+
+/// A JSON string literal.
+private func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
