@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import LimeText
+
+/// `lime pretokenize`: spaCy-compatible pre-tokenization of a JSON-lines file, timed.
+struct Pretokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Split documents ({\"text\": ...} per line) into spaCy-compatible tokens.")
+
+    @Option(help: "JSON-lines input, one {\"text\": ...} object per line.") var input: String
+    @Option(help: "Where to write one [[start,end],...] line of UTF-8 byte spans per document.") var output: String?
+    @Option(help: "Timed passes over the input (the fastest is reported).") var repeats: Int = 1
+
+    func validate() throws {
+        guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
+    }
+
+    func run() throws {
+        let r = try PretokenizeFileRun.run(input: input, output: output, repeats: repeats)
+        print(#"{"documents":\#(r.documents),"bytes":\#(r.bytes),"tokens":\#(r.tokens),"seconds":\#(String(format: "%.6f", r.seconds)),"tokens_per_second":\#(String(format: "%.0f", r.tokensPerSecond))}"#)
+    }
+}
