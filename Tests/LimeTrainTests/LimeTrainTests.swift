@@ -1,3 +1,0 @@
-import Testing
-@testable import LimeTrain
-@Suite struct PlaceholderTrainTests { @Test func moduleLoads() { #expect(String(describing: LimeTrain.self) == "LimeTrain") } }
