@@ -1,0 +1,59 @@
+/// Vectorized elementary functions (Cephes-style polynomials, about 2 ulp).
+enum FastMath {
+    typealias V = SIMD8<Float>
+
+    /// e^x per lane; inputs are clamped to [-87.3, 88.3].
+    @inline(__always)
+    static func exp(_ input: V) -> V {
+        let x0 = input.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
+        let scaled: V = x0 * 1.442_695_04 + 0.5
+        let fx: V = scaled.rounded(.down)
+        var x: V = x0 - fx * 0.693_359_375
+        x = x + fx * 2.121_944_4e-4
+        let z: V = x * x
+        var y = V(repeating: 1.987_569_15e-4)
+        y = y * x + 1.398_199_95e-3
+        y = y * x + 8.333_451_9e-3
+        y = y * x + 4.166_579_59e-2
+        y = y * x + 1.666_666_55e-1
+        y = y * x + 5.000_000_12e-1
+        y = y * z + x
+        y = y + 1
+        let e = SIMD8<Int32>(fx, rounding: .towardZero) &+ 127
+        let bits = SIMD8<UInt32>(truncatingIfNeeded: e &<< 23)
+        return y * unsafeBitCast(bits, to: V.self)
+    }
+
+    /// e^x for one value through the vector path (same results as lanes of `exp`).
+    @inline(__always)
+    static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
+
+    /// tanh(x) = 1 - 2 / (e^{2x} + 1).
+    @inline(__always)
+    static func tanh(_ x: V) -> V {
+        let e: V = exp(x + x) + 1
+        return 1 - 2 / e
+    }
+}
+
+/// Parallel loops over fixed-size chunks (chunking never depends on the thread count).
+extension ThreadPool {
+    /// Runs `body(range, chunkIndex, thread)` over `0..<count` in chunks of `chunk`.
+    @inline(__always)
+    func forEachChunk(_ count: Int, chunk: Int, _ body: (Range<Int>, Int, Int) -> Void) {
+        let chunks = (count + chunk - 1) / chunk
+        run(tasks: chunks) { t, thread in
+            body(t * chunk..<min(count, (t + 1) * chunk), t, thread)
+        }
+    }
+}
+
+/// Sums `chunks` partial rows of `width` floats, in chunk order, into `out` (= or +=).
+@inline(__always)
+func reducePartials(_ partials: UnsafePointer<Float>, chunks: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    for j in 0..<width {
+        var s: Float = accumulate ? out[j] : 0
+        for c in 0..<chunks { s += partials[c * width + j] }
+        out[j] = s
+    }
+}
