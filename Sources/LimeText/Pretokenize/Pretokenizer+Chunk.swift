@@ -1,7 +1,8 @@
 extension Pretokenizer {
     /// Tokenizes one chunk (spaCy's `_tokenize`: `_split_affixes` then `_attach_tokens`).
+    /// A chunk of ASCII letters only is a special case or one token.
     @inline(__always)
-    func tokenizeChunk(_ workspace: PretokenizerWorkspace, _ n: Int, isSpace: Bool, into tokens: inout [TokenSpan]) {
+    func tokenizeChunk(_ workspace: PretokenizerWorkspace, _ n: Int, isSpace: Bool, lettersOnly: Bool, into tokens: inout [TokenSpan]) {
         let c = workspace.chunk
         let offsets = workspace.offsets
         @inline(__always) func emit(_ a: Int, _ b: Int) {
@@ -30,6 +31,10 @@ extension Pretokenizer {
         let whole = special(0, n)
         if whole >= 0 {
             emitSpecial(whole, at: 0)
+            return
+        }
+        if lettersOnly {
+            emit(0, n)
             return
         }
         // _split_affixes: prefixes are emitted as found, suffixes kept for the end.

@@ -38,6 +38,8 @@ public struct Pretokenizer: Sendable {
         var chunkCount = 0
         var inSpace = false
         var first = true
+        // Whether the chunk so far is ASCII letters only: no affix, infix or URL rule applies.
+        var lettersOnly = true
         while position < count {
             // Decode one scalar.
             let start = position
@@ -65,8 +67,9 @@ public struct Pretokenizer: Sendable {
             } else if isSpace != inSpace {
                 if chunkCount > 0 {
                     workspace.offsets[chunkCount] = Int32(start)
-                    tokenizeChunk(workspace, chunkCount, isSpace: inSpace, into: &tokens)
+                    tokenizeChunk(workspace, chunkCount, isSpace: inSpace, lettersOnly: lettersOnly, into: &tokens)
                     chunkCount = 0
+                    lettersOnly = true
                 }
                 inSpace = isSpace
                 // A single space after a token is its trailing whitespace, not a token.
@@ -77,10 +80,11 @@ public struct Pretokenizer: Sendable {
             workspace.classes[chunkCount] = bits
             workspace.offsets[chunkCount] = Int32(start)
             chunkCount += 1
+            lettersOnly = lettersOnly && (scalar | 0x20) &- 0x61 < 26
         }
         if chunkCount > 0 {
             workspace.offsets[chunkCount] = Int32(count)
-            tokenizeChunk(workspace, chunkCount, isSpace: inSpace, into: &tokens)
+            tokenizeChunk(workspace, chunkCount, isSpace: inSpace, lettersOnly: lettersOnly, into: &tokens)
         }
         matcher.apply(to: &tokens, utf8: utf8)
         return tokens
