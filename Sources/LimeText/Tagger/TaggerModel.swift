@@ -53,5 +53,5 @@ enum TaggerClasses {
 
     /// History value of a predicted class (distinct from token hashes).
     @inline(__always)
-    static func history(_ c: Int, _ model: UInt64) -> UInt64 { UInt64(c + 1) | model << 8 }
+    static func history(_ c: Int, _ model: UInt64) -> UInt64 { UInt64(c + 3) | model << 8 }
 }
