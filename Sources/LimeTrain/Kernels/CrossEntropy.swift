@@ -24,7 +24,7 @@ public enum CrossEntropy {
                 let vectorEnd = vocab & ~7
                 var mv = V(repeating: -.infinity)
                 var j = 0
-                while j < vectorEnd { mv = pointwiseMax(mv, load(z + j)); j += 8 }
+                while j < vectorEnd { let x = load(z + j); mv = mv.replacing(with: x, where: x .> mv); j += 8 }
                 var mx = mv.max()
                 while j < vocab { mx = max(mx, z[j]); j += 1 }
                 let mxv = V(repeating: mx)

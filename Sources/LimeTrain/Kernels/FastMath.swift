@@ -5,7 +5,8 @@ enum FastMath {
     /// e^x per lane; inputs are clamped to [-87.3, 88.3].
     @inline(__always)
     static func exp(_ input: V) -> V {
-        let x0 = input.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
+        var x0 = input.replacing(with: -87.3, where: input .< -87.3)
+        x0 = x0.replacing(with: 88.3, where: x0 .> 88.3)
         let scaled: V = x0 * 1.442_695_04 + 0.5
         let fx: V = scaled.rounded(.down)
         var x: V = x0 - fx * 0.693_359_375
@@ -19,8 +20,10 @@ enum FastMath {
         y = y * x + 5.000_000_12e-1
         y = y * z + x
         y = y + 1
-        let e = SIMD8<Int32>(fx, rounding: .towardZero) &+ 127
-        let bits = SIMD8<UInt32>(truncatingIfNeeded: e &<< 23)
+        // fx is integral in [-127, 128]: adding 1.5 * 2^23 puts it in the low mantissa bits.
+        let magic: V = fx + 12_582_912
+        let n = unsafeBitCast(magic, to: SIMD8<UInt32>.self) &- 0x4B40_0000
+        let bits = (n &+ 127) &<< 23
         return y * unsafeBitCast(bits, to: V.self)
     }
 
