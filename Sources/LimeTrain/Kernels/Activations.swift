@@ -34,23 +34,22 @@ public enum GELU {
 
     /// `y = gelu(x)` elementwise.
     public static func forward(_ x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int, pool: ThreadPool) {
-        pool.forEachChunk(count, chunk: 1 << 14) { range, _, _ in
-            var i = range.lowerBound
-            while i < range.upperBound {
-                let n = min(8, range.upperBound - i)
-                store(valueAndSlope(load(x + i, n)).0, out + i, n)
-                i += 8
-            }
-        }
+        pool.forEachChunk(count, chunk: 1 << 14, Elementwise(x: x, dy: nil, out: out))
     }
 
     /// `dx = dy * gelu'(x)` elementwise.
     public static func backward(_ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, count: Int, pool: ThreadPool) {
-        pool.forEachChunk(count, chunk: 1 << 14) { range, _, _ in
+        pool.forEachChunk(count, chunk: 1 << 14, Elementwise(x: x, dy: dy, out: dx))
+    }
+
+    private struct Elementwise: ChunkJob {
+        let x: UnsafePointer<Float>, dy: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             var i = range.lowerBound
             while i < range.upperBound {
                 let n = min(8, range.upperBound - i)
-                store(load(dy + i, n) * valueAndSlope(load(x + i, n)).1, dx + i, n)
+                let (value, slope) = valueAndSlope(load(x + i, n))
+                if let dy { store(load(dy + i, n) * slope, out + i, n) } else { store(value, out + i, n) }
                 i += 8
             }
         }
@@ -61,7 +60,17 @@ public enum GELU {
 public enum GeGLU {
     /// Forward over `rows` rows.
     public static func forward(_ u: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, width f: Int, pool: ThreadPool) {
-        pool.forEachChunk(rows, chunk: 16) { range, _, _ in
+        pool.forEachChunk(rows, chunk: 16, Forward(u: u, out: out, f: f))
+    }
+
+    /// Backward: writes `du = [dgate | dup]` from `dm`.
+    public static func backward(_ dm: UnsafePointer<Float>, u: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>, rows: Int, width f: Int, pool: ThreadPool) {
+        pool.forEachChunk(rows, chunk: 16, Backward(dm: dm, u: u, du: du, f: f))
+    }
+
+    private struct Forward: ChunkJob {
+        let u: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, f: Int
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for r in range {
                 let gate = u + r * 2 * f, up = gate + f, m = out + r * f
                 var j = 0
@@ -74,9 +83,9 @@ public enum GeGLU {
         }
     }
 
-    /// Backward: writes `du = [dgate | dup]` from `dm`.
-    public static func backward(_ dm: UnsafePointer<Float>, u: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>, rows: Int, width f: Int, pool: ThreadPool) {
-        pool.forEachChunk(rows, chunk: 16) { range, _, _ in
+    private struct Backward: ChunkJob {
+        let dm: UnsafePointer<Float>, u: UnsafePointer<Float>, du: UnsafeMutablePointer<Float>, f: Int
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for r in range {
                 let gate = u + r * 2 * f, up = gate + f, d = dm + r * f
                 let dgate = du + r * 2 * f, dup = dgate + f
@@ -97,7 +106,12 @@ public enum GeGLU {
 /// Residual connection: `out = a + b` elementwise (`out` may alias `a`).
 public enum Residual {
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int, pool: ThreadPool) {
-        pool.forEachChunk(count, chunk: 1 << 15) { range, _, _ in
+        pool.forEachChunk(count, chunk: 1 << 15, Add(a: a, b: b, out: out))
+    }
+
+    private struct Add: ChunkJob {
+        let a, b: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for i in range { out[i] = a[i] + b[i] }
         }
     }

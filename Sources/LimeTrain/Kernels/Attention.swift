@@ -9,9 +9,16 @@ public enum Attention {
         qkv: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
         batch: Int, length: Int, heads: Int, headDim: Int, matmul: Matmul
     ) {
-        let d = heads * headDim, stride = 3 * d, t = length
-        let scale = 1 / Float(headDim).squareRoot()
-        matmul.pool.run(tasks: batch * heads) { task, thread in
+        matmul.pool.run(tasks: batch * heads, job: Forward(qkv: qkv, out: out, probs: probs, length: length, heads: heads, headDim: headDim, matmul: matmul))
+    }
+
+    private struct Forward: ParallelJob {
+        let qkv: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>
+        let length: Int, heads: Int, headDim: Int
+        unowned(unsafe) let matmul: Matmul
+        func run(task: Int, thread: Int) {
+            let d = heads * headDim, stride = 3 * d, t = length
+            let scale = 1 / Float(headDim).squareRoot()
             let b = task / heads, h = task % heads
             let q = qkv + b * t * stride + h * headDim
             let p = probs + task * t * t
@@ -40,9 +47,18 @@ public enum Attention {
         dqkv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         batch: Int, length: Int, heads: Int, headDim: Int, matmul: Matmul
     ) {
-        let d = heads * headDim, stride = 3 * d, t = length
-        let scale = 1 / Float(headDim).squareRoot()
-        matmul.pool.run(tasks: batch * heads) { task, thread in
+        matmul.pool.run(tasks: batch * heads, job: Backward(
+            dout: dout, qkv: qkv, probs: probs, dqkv: dqkv, scratch: scratch, length: length, heads: heads, headDim: headDim, matmul: matmul))
+    }
+
+    private struct Backward: ParallelJob {
+        let dout, qkv, probs: UnsafePointer<Float>
+        let dqkv, scratch: UnsafeMutablePointer<Float>
+        let length: Int, heads: Int, headDim: Int
+        unowned(unsafe) let matmul: Matmul
+        func run(task: Int, thread: Int) {
+            let d = heads * headDim, stride = 3 * d, t = length
+            let scale = 1 / Float(headDim).squareRoot()
             let b = task / heads, h = task % heads
             let q = qkv + b * t * stride + h * headDim
             let dq = dqkv + b * t * stride + h * headDim

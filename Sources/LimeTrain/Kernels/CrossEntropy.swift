@@ -11,7 +11,13 @@ public enum CrossEntropy {
         logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, losses: UnsafeMutablePointer<Float>,
         rows: Int, vocab: Int, gradScale: Float?, pool: ThreadPool
     ) {
-        pool.forEachChunk(rows, chunk: 8) { range, _, _ in
+        pool.forEachChunk(rows, chunk: 8, Rows(logits: logits, targets: targets, losses: losses, vocab: vocab, gradScale: gradScale))
+    }
+
+    private struct Rows: ChunkJob {
+        let logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, losses: UnsafeMutablePointer<Float>
+        let vocab: Int, gradScale: Float?
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for r in range {
                 let z = logits + r * vocab
                 let target = Int(targets[r])

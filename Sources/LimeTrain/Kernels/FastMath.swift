@@ -39,18 +39,6 @@ enum FastMath {
     }
 }
 
-/// Parallel loops over fixed-size chunks (chunking never depends on the thread count).
-extension ThreadPool {
-    /// Runs `body(range, chunkIndex, thread)` over `0..<count` in chunks of `chunk`.
-    @inline(__always)
-    func forEachChunk(_ count: Int, chunk: Int, _ body: (Range<Int>, Int, Int) -> Void) {
-        let chunks = (count + chunk - 1) / chunk
-        run(tasks: chunks) { t, thread in
-            body(t * chunk..<min(count, (t + 1) * chunk), t, thread)
-        }
-    }
-}
-
 /// Sums `chunks` partial rows of `width` floats, in chunk order, into `out` (= or +=).
 @inline(__always)
 func reducePartials(_ partials: UnsafePointer<Float>, chunks: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {

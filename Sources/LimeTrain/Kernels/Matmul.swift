@@ -34,13 +34,26 @@ public final class Matmul: @unchecked Sendable {
         let extent = splitRows ? m : n
         let units = (extent + unit - 1) / unit
         let parts = min(threads, units)
-        pool.run(tasks: parts) { task, thread in
+        pool.run(tasks: parts, job: Split(
+            engine: self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
+            splitRows: splitRows, unit: unit, extent: extent, units: units, parts: parts))
+    }
+
+    /// One thread's share: a band of rows or columns.
+    private struct Split: ParallelJob {
+        unowned(unsafe) let engine: Matmul
+        let m, n, k: Int
+        let a, b: GemmOperand
+        let c: UnsafeMutablePointer<Float>
+        let ldc: Int, accumulate: Bool, splitRows: Bool
+        let unit, extent, units, parts: Int
+        func run(task: Int, thread: Int) {
             let lo = min(extent, (units * task / parts) * unit)
             let hi = min(extent, (units * (task + 1) / parts) * unit)
             if lo >= hi { return }
-            block(
+            engine.multiplySerial(
                 rows: splitRows ? lo..<hi : 0..<m, cols: splitRows ? 0..<n : lo..<hi, k: k,
-                a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, buffers: buffers[thread])
+                a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, thread: thread)
         }
     }
 
@@ -51,6 +64,13 @@ public final class Matmul: @unchecked Sendable {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, thread: Int
     ) {
         block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, buffers: buffers[thread])
+    }
+
+    func multiplySerial(
+        rows: Range<Int>, cols: Range<Int>, k: Int, a: GemmOperand, b: GemmOperand,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, thread: Int
+    ) {
+        block(rows: rows, cols: cols, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, buffers: buffers[thread])
     }
 
     private func block(

@@ -10,7 +10,24 @@ public enum RMSNorm {
         _ x: UnsafePointer<Float>, gain: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
         rstd: UnsafeMutablePointer<Float>, rows: Int, width: Int, eps: Float = 1e-6, pool: ThreadPool
     ) {
-        pool.forEachChunk(rows, chunk: chunk) { range, _, _ in
+        pool.forEachChunk(rows, chunk: chunk, Forward(x: x, gain: gain, out: out, rstd: rstd, width: width, eps: eps))
+    }
+
+    /// Backward: `dx += ∂L/∂x`, `dgain (= or +=) ∂L/∂g`. `partials` holds
+    /// `ceil(rows / chunk) * width` floats of scratch.
+    public static func backward(
+        _ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gain: UnsafePointer<Float>,
+        rstd: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, dgain: UnsafeMutablePointer<Float>,
+        accumulateGain: Bool, partials: UnsafeMutablePointer<Float>, rows: Int, width: Int, pool: ThreadPool
+    ) {
+        pool.forEachChunk(rows, chunk: chunk, Backward(dy: dy, x: x, gain: gain, rstd: rstd, dx: dx, partials: partials, width: width))
+        reducePartials(partials, chunks: (rows + chunk - 1) / chunk, width: width, into: dgain, accumulate: accumulateGain)
+    }
+
+    private struct Forward: ChunkJob {
+        let x: UnsafePointer<Float>, gain: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
+        let rstd: UnsafeMutablePointer<Float>, width: Int, eps: Float
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for r in range {
                 let xr = x + r * width, yr = out + r * width
                 var ss: Float = 0
@@ -22,14 +39,11 @@ public enum RMSNorm {
         }
     }
 
-    /// Backward: `dx += ∂L/∂x`, `dgain (= or +=) ∂L/∂g`. `partials` holds
-    /// `ceil(rows / chunk) * width` floats of scratch.
-    public static func backward(
-        _ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gain: UnsafePointer<Float>,
-        rstd: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, dgain: UnsafeMutablePointer<Float>,
-        accumulateGain: Bool, partials: UnsafeMutablePointer<Float>, rows: Int, width: Int, pool: ThreadPool
-    ) {
-        pool.forEachChunk(rows, chunk: chunk) { range, c, _ in
+    private struct Backward: ChunkJob {
+        let dy, x, gain, rstd: UnsafePointer<Float>
+        let dx, partials: UnsafeMutablePointer<Float>
+        let width: Int
+        func run(_ range: Range<Int>, chunk c: Int, thread: Int) {
             let part = partials + c * width
             for j in 0..<width { part[j] = 0 }
             for r in range {
@@ -45,7 +59,6 @@ public enum RMSNorm {
                 }
             }
         }
-        reducePartials(partials, chunks: (rows + chunk - 1) / chunk, width: width, into: dgain, accumulate: accumulateGain)
     }
 }
 
@@ -59,7 +72,29 @@ public enum LayerNorm {
         out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
         rows: Int, width: Int, eps: Float = 1e-5, pool: ThreadPool
     ) {
-        pool.forEachChunk(rows, chunk: chunk) { range, _, _ in
+        pool.forEachChunk(rows, chunk: chunk, Forward(x: x, gain: gain, bias: bias, out: out, mean: mean, rstd: rstd, width: width, eps: eps))
+    }
+
+    /// Backward: `dx += ∂L/∂x`, `dgain`/`dbias` (= or +=). `partials` holds
+    /// `2 * ceil(rows / chunk) * width` floats of scratch.
+    public static func backward(
+        _ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gain: UnsafePointer<Float>,
+        mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+        dgain: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>, accumulate: Bool,
+        partials: UnsafeMutablePointer<Float>, rows: Int, width: Int, pool: ThreadPool
+    ) {
+        let chunks = (rows + chunk - 1) / chunk
+        let biasPartials = partials + chunks * width
+        pool.forEachChunk(rows, chunk: chunk, Backward(dy: dy, x: x, gain: gain, mean: mean, rstd: rstd, dx: dx, gainPartials: partials, biasPartials: biasPartials, width: width))
+        reducePartials(partials, chunks: chunks, width: width, into: dgain, accumulate: accumulate)
+        reducePartials(biasPartials, chunks: chunks, width: width, into: dbias, accumulate: accumulate)
+    }
+
+    private struct Forward: ChunkJob {
+        let x, gain, bias: UnsafePointer<Float>
+        let out, mean, rstd: UnsafeMutablePointer<Float>
+        let width: Int, eps: Float
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
             for r in range {
                 let xr = x + r * width, yr = out + r * width
                 var sum: Float = 0
@@ -75,18 +110,12 @@ public enum LayerNorm {
         }
     }
 
-    /// Backward: `dx += ∂L/∂x`, `dgain`/`dbias` (= or +=). `partials` holds
-    /// `2 * ceil(rows / chunk) * width` floats of scratch.
-    public static func backward(
-        _ dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gain: UnsafePointer<Float>,
-        mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-        dgain: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>, accumulate: Bool,
-        partials: UnsafeMutablePointer<Float>, rows: Int, width: Int, pool: ThreadPool
-    ) {
-        let chunks = (rows + chunk - 1) / chunk
-        let biasPartials = partials + chunks * width
-        pool.forEachChunk(rows, chunk: chunk) { range, c, _ in
-            let pg = partials + c * width, pb = biasPartials + c * width
+    private struct Backward: ChunkJob {
+        let dy, x, gain, mean, rstd: UnsafePointer<Float>
+        let dx, gainPartials, biasPartials: UnsafeMutablePointer<Float>
+        let width: Int
+        func run(_ range: Range<Int>, chunk c: Int, thread: Int) {
+            let pg = gainPartials + c * width, pb = biasPartials + c * width
             for j in 0..<width { pg[j] = 0; pb[j] = 0 }
             for r in range {
                 let xr = x + r * width, dyr = dy + r * width, dxr = dx + r * width
@@ -106,7 +135,5 @@ public enum LayerNorm {
                 }
             }
         }
-        reducePartials(partials, chunks: chunks, width: width, into: dgain, accumulate: accumulate)
-        reducePartials(biasPartials, chunks: chunks, width: width, into: dbias, accumulate: accumulate)
     }
 }

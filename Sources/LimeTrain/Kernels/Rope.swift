@@ -7,8 +7,8 @@ import Foundation
 public final class Rope {
     public let maxLength: Int
     public let headDim: Int
-    private let cosTable: [Float]
-    private let sinTable: [Float]
+    private let cosTable: UnsafeMutablePointer<Float>
+    private let sinTable: UnsafeMutablePointer<Float>
 
     /// Precomputes angles for positions `0..<maxLength` (in Double, rounded once).
     public init(maxLength: Int, headDim: Int, base: Double = 10_000) {
@@ -16,7 +16,7 @@ public final class Rope {
         self.maxLength = maxLength
         self.headDim = headDim
         let half = headDim / 2
-        var c = [Float](repeating: 0, count: maxLength * half), s = c
+        let c = FloatBuffer.allocate(maxLength * half), s = FloatBuffer.allocate(maxLength * half)
         for t in 0..<maxLength {
             for j in 0..<half {
                 let angle = Double(t) * pow(base, -2 * Double(j) / Double(headDim))
@@ -28,6 +28,11 @@ public final class Rope {
         sinTable = s
     }
 
+    deinit {
+        cosTable.deallocate()
+        sinTable.deallocate()
+    }
+
     /// Rotates q and k of `rows` fused rows (row `r` is position `r % length`) in place;
     /// `inverse` rotates back (the backward pass for gradients).
     public func apply(
@@ -35,25 +40,27 @@ public final class Rope {
         inverse: Bool, pool: ThreadPool
     ) {
         precondition(length <= maxLength, "sequence length \(length) exceeds RoPE table \(maxLength)")
-        let half = headDim / 2, d = heads * headDim
-        let sign: Float = inverse ? -1 : 1
-        cosTable.withUnsafeBufferPointer { cb in
-            sinTable.withUnsafeBufferPointer { sb in
-                let cp = cb.baseAddress!, sp = sb.baseAddress!
-                pool.forEachChunk(rows, chunk: 32) { range, _, _ in
-                    for r in range {
-                        let t = r % length
-                        let cr = cp + t * half, sr = sp + t * half
-                        for part in 0..<2 {
-                            for h in 0..<heads {
-                                let x = qkv + r * rowStride + part * d + h * headDim
-                                for j in 0..<half {
-                                    let a = x[j], b = x[j + half]
-                                    let c = cr[j], s = sign * sr[j]
-                                    x[j] = a * c - b * s
-                                    x[j + half] = a * s + b * c
-                                }
-                            }
+        pool.forEachChunk(rows, chunk: 32, Rotate(
+            qkv: qkv, cos: cosTable, sin: sinTable, length: length, heads: heads, headDim: headDim,
+            rowStride: rowStride, sign: inverse ? -1 : 1))
+    }
+
+    private struct Rotate: ChunkJob {
+        let qkv: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+        let length: Int, heads: Int, headDim: Int, rowStride: Int, sign: Float
+        func run(_ range: Range<Int>, chunk: Int, thread: Int) {
+            let half = headDim / 2, d = heads * headDim
+            for r in range {
+                let t = r % length
+                let cr = cos + t * half, sr = sin + t * half
+                for part in 0..<2 {
+                    for h in 0..<heads {
+                        let x = qkv + r * rowStride + part * d + h * headDim
+                        for j in 0..<half {
+                            let a = x[j], b = x[j + half]
+                            let c = cr[j], s = sign * sr[j]
+                            x[j] = a * c - b * s
+                            x[j + half] = a * s + b * c
                         }
                     }
                 }

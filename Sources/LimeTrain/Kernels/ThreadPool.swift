@@ -26,13 +26,57 @@ public final class ThreadPool: @unchecked Sendable {
     /// The machine's active processor count.
     public static var machineThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    /// Runs `body(task, thread)` for every task in `0..<tasks` and returns when all finished.
+    /// Runs `job.run(task:thread:)` for every task in `0..<tasks` and returns when all
+    /// finished. The job stays on the caller's stack: nothing is allocated.
+    @inline(__always)
+    public func run<J: ParallelJob>(tasks: Int, job: J) {
+        if threadCount == 1 || tasks <= 1 {
+            for i in 0..<tasks { job.run(task: i, thread: 0) }
+            return
+        }
+        withUnsafePointer(to: job) { pointer in
+            shared.run(tasks: tasks, context: UnsafeRawPointer(pointer)) { raw, task, thread in
+                raw!.assumingMemoryBound(to: J.self).pointee.run(task: task, thread: thread)
+            }
+        }
+    }
+
+    /// Closure form of `run(tasks:job:)` for code off the hot path (its closure context is
+    /// heap-allocated per call).
     public func run(tasks: Int, _ body: (_ task: Int, _ thread: Int) -> Void) {
         if threadCount == 1 || tasks <= 1 {
             for i in 0..<tasks { body(i, 0) }
             return
         }
-        withoutActuallyEscaping(body) { shared.run(tasks: tasks, $0) }
+        withoutActuallyEscaping(body) { escapable in
+            shared.run(tasks: tasks, context: nil) { _, task, thread in escapable(task, thread) }
+        }
+    }
+
+    /// Runs `job` over `0..<count` in fixed chunks of `chunk` (independent of the thread count).
+    @inline(__always)
+    public func forEachChunk<J: ChunkJob>(_ count: Int, chunk: Int, _ job: J) {
+        run(tasks: (count + chunk - 1) / chunk, job: Chunked(job: job, count: count, size: chunk))
+    }
+}
+
+/// Work split into indexed tasks for `ThreadPool.run(tasks:job:)`.
+public protocol ParallelJob {
+    func run(task: Int, thread: Int)
+}
+
+/// Work over a range of rows, run in fixed-size chunks by `ThreadPool.forEachChunk`.
+public protocol ChunkJob {
+    func run(_ range: Range<Int>, chunk: Int, thread: Int)
+}
+
+struct Chunked<J: ChunkJob>: ParallelJob {
+    let job: J
+    let count: Int
+    let size: Int
+    @inline(__always)
+    func run(task: Int, thread: Int) {
+        job.run(task * size..<min(count, (task + 1) * size), chunk: task, thread: thread)
     }
 }
 
@@ -43,7 +87,8 @@ private final class PoolState: @unchecked Sendable {
     var generation = 0
     var pending = 0
     var taskCount = 0
-    var job: ((Int, Int) -> Void)?
+    var context: UnsafeRawPointer?
+    var invoke: ((UnsafeRawPointer?, Int, Int) -> Void)?
     var stopping = false
 
     init(threadCount: Int) { self.threadCount = threadCount }
@@ -55,9 +100,10 @@ private final class PoolState: @unchecked Sendable {
         condition.unlock()
     }
 
-    func run(tasks: Int, _ body: @escaping (Int, Int) -> Void) {
+    func run(tasks: Int, context: UnsafeRawPointer?, _ body: @escaping (UnsafeRawPointer?, Int, Int) -> Void) {
         condition.lock()
-        job = body
+        self.context = context
+        invoke = body
         taskCount = tasks
         pending = threadCount - 1
         generation &+= 1
@@ -65,12 +111,13 @@ private final class PoolState: @unchecked Sendable {
         condition.unlock()
         var i = 0
         while i < tasks {
-            body(i, 0)
+            body(context, i, 0)
             i += threadCount
         }
         condition.lock()
         while pending > 0 { condition.wait() }
-        job = nil
+        invoke = nil
+        self.context = nil
         condition.unlock()
     }
 
@@ -97,11 +144,11 @@ private final class PoolState: @unchecked Sendable {
     @inline(never)
     private func runShare(thread: Int, count: Int) {
         condition.lock()
-        let body = job!
+        let body = invoke!, context = self.context
         condition.unlock()
         var i = thread
         while i < count {
-            body(i, thread)
+            body(context, i, thread)
             i += threadCount
         }
     }
