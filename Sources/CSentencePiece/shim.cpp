@@ -76,6 +76,20 @@ extern "C" int64_t lime_spm_encode(const lime_spm_processor *processor, const ch
     return static_cast<int64_t>(out.size());
 }
 
+extern "C" int64_t lime_spm_encode_spans(const lime_spm_processor *processor, const char *text, size_t length,
+                                         int32_t *ids, uint32_t *begins, uint32_t *ends, size_t capacity) {
+    const auto proto = processor->processor.EncodeAsImmutableProto(absl::string_view(text, length));
+    const size_t total = proto.pieces_size();
+    const size_t n = total < capacity ? total : capacity;
+    for (size_t i = 0; i < n; ++i) {
+        const auto piece = proto.pieces(static_cast<int>(i));
+        ids[i] = static_cast<int32_t>(piece.id());
+        begins[i] = piece.begin();
+        ends[i] = piece.end();
+    }
+    return static_cast<int64_t>(total);
+}
+
 extern "C" char *lime_spm_decode(const lime_spm_processor *processor, const int32_t *ids, size_t count,
                                  size_t *length) {
     std::vector<int> input(ids, ids + count);
@@ -94,5 +108,7 @@ extern "C" int32_t lime_spm_train(const char *arguments, char **error) {
     }
     return 0;
 }
+
+extern "C" void lime_spm_set_random_seed(uint32_t seed) { sentencepiece::SetRandomGeneratorSeed(seed); }
 
 extern "C" void lime_spm_free(void *pointer) { std::free(pointer); }

@@ -6,6 +6,8 @@ struct Lime: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lime",
         abstract: "Linguistic metadata embeddings: annotated shards and LIME training.",
-        subcommands: [Bench.self, Pretokenize.self]
+        subcommands: [
+            Run.self, Status.self, Verify.self, Inspect.self, Export.self, Annotate.self, Tokenizer.self, Schema.self, Bench.self, Pretokenize.self, Tagger.self,
+        ]
     )
 }

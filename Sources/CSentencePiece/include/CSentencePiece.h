@@ -33,6 +33,11 @@ int32_t lime_spm_piece_kind(const lime_spm_processor *processor, int32_t id);
 int64_t lime_spm_encode(const lime_spm_processor *processor, const char *text, size_t length,
                         int32_t *ids, size_t capacity);
 
+/// Encodes `text` and reports, for each piece, the byte span [begin, end) of the input
+/// it covers. Same capacity contract as `lime_spm_encode`.
+int64_t lime_spm_encode_spans(const lime_spm_processor *processor, const char *text, size_t length,
+                              int32_t *ids, uint32_t *begins, uint32_t *ends, size_t capacity);
+
 /// Decodes ids into text. Returns a malloc'ed buffer (free with lime_spm_free) and its
 /// length in *length; NULL on error.
 char *lime_spm_decode(const lime_spm_processor *processor, const int32_t *ids, size_t count,
@@ -42,6 +47,9 @@ char *lime_spm_decode(const lime_spm_processor *processor, const int32_t *ids, s
 /// "--input=a.txt --model_prefix=m --vocab_size=8000". Returns 0 on success, else
 /// non-zero with *error set.
 int32_t lime_spm_train(const char *arguments, char **error);
+
+/// Seeds SentencePiece's random generator (training reproducibility).
+void lime_spm_set_random_seed(uint32_t seed);
 
 void lime_spm_free(void *pointer);
 

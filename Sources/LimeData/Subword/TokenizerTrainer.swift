@@ -1,0 +1,61 @@
+import CSentencePiece
+import Foundation
+import LimeSupport
+
+/// Trains SentencePiece models with settings that make decoding lossless: identity
+/// normalization, no dummy prefix, extra whitespace kept, byte fallback for anything
+/// outside the vocabulary, digits split.
+public struct TokenizerTrainer {
+    public var vocabSize: Int
+    public var modelType: String = "unigram"
+    public var characterCoverage: Double = 0.9995
+    /// At most this many sentences (lines) are sampled for training.
+    public var maxSentences: Int = 2_000_000
+    public var threads: Int = 1
+    public var seed: UInt32 = 42
+
+    public init(vocabSize: Int) { self.vocabSize = vocabSize }
+
+    /// The flags passed to SentencePiece's trainer.
+    public func arguments(input: String, modelPrefix: String) -> String {
+        [
+            "--input=\(input)",
+            "--model_prefix=\(modelPrefix)",
+            "--vocab_size=\(vocabSize)",
+            "--model_type=\(modelType)",
+            "--character_coverage=\(characterCoverage)",
+            "--byte_fallback=true",
+            "--normalization_rule_name=identity",
+            "--add_dummy_prefix=false",
+            "--remove_extra_whitespaces=false",
+            "--allow_whitespace_only_pieces=true",
+            "--split_digits=true",
+            "--max_sentence_length=16384",
+            "--input_sentence_size=\(maxSentences)",
+            "--shuffle_input_sentence=true",
+            "--num_threads=\(threads)",
+            "--minloglevel=1",
+        ].joined(separator: " ")
+    }
+
+    /// Trains from a plain text file (one sentence per line) and writes the model to
+    /// `output` atomically. Returns the model's SHA-256.
+    @discardableResult
+    public func train(textFile: String, output: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lime-spm-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let prefix = directory.appendingPathComponent("model").path
+        lime_spm_set_random_seed(seed)
+        var message: UnsafeMutablePointer<CChar>?
+        if lime_spm_train(arguments(input: textFile, modelPrefix: prefix), &message) != 0 {
+            let reason = message.map { String(cString: $0) } ?? "unknown error"
+            lime_spm_free(message)
+            throw SentencePieceError("tokenizer training failed: \(reason)")
+        }
+        let model = try Data(contentsOf: URL(fileURLWithPath: prefix + ".model"))
+        try AtomicFile.write(model, to: output)
+        return Hashing.hex(Hashing.sha256(model))
+    }
+}

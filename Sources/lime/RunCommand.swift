@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LimeData
+
+/// `lime run`: the whole pipeline, resumable.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pre-tokenize, annotate, subword-align and pack inputs into shards (resumes an interrupted run).")
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Input files, directories or glob patterns (.jsonl, .jsonl.zst, .txt).")
+    var input: [String]
+    @Option(name: .long, help: "Output directory (shards/, manifest.json, provenance.sqlite).")
+    var output: String
+    @Option(name: .long, help: "Pipeline config file (YAML).")
+    var config: String?
+    @Option(name: .long, help: "Annotator backend: native or spacy.")
+    var annotator: String?
+    @Option(name: .long, help: "SentencePiece model file.")
+    var tokenizer: String?
+    @Option(name: .long, help: "Tokenization mode: lime (per word) or whole-text.")
+    var mode: String?
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var workers: Int?
+    @Option(name: .long, help: "Process partition I of N (0-based), e.g. 0/4; merge the outputs with `lime merge`.")
+    var partition: String?
+    @Option(name: .long, help: "JSONL field holding the text.")
+    var textField: String?
+    @Option(name: .long, help: "Documents per work unit (and shard).")
+    var unitDocuments: Int?
+
+    func run() throws {
+        var settings = PipelineConfig()
+        if let config { try settings.load(yamlFile: config) }
+        if let annotator { settings.annotator = annotator }
+        if let tokenizer { settings.tokenizer = tokenizer }
+        if let mode {
+            guard let parsed = TokenizationMode(rawValue: mode) else { throw ValidationError("unknown --mode \(mode)") }
+            settings.mode = parsed
+        }
+        if let workers { settings.workers = workers }
+        if let textField { settings.textField = textField }
+        if let unitDocuments { settings.unitDocuments = unitDocuments }
+        let partition = try self.partition.map { try Partition(parsing: $0) }
+        let maker = try AnnotatorFactory.maker(name: settings.annotator, config: settings)
+        let pipeline = Pipeline(inputs: input, directory: output, config: settings, partition: partition, makeAnnotator: maker)
+        pipeline.command = CommandLine.arguments.joined(separator: " ")
+        let meter = ProgressLine()
+        if meter.enabled {
+            pipeline.progress = { documents, bytes, total in meter.update(documents: documents, bytes: bytes, total: total) }
+        }
+        let summary = try pipeline.run()
+        meter.finish()
+        let mb = Double(summary.bytesRead) / 1e6
+        print("""
+        lime run: \(summary.unitsProcessed) units processed, \(summary.unitsSkipped) already done
+          documents: \(summary.documents) kept this run (\(summary.manifest?.documents ?? summary.documents) in the dataset)
+          tokens:    \(summary.tokens) this run (\(summary.manifest?.tokens ?? summary.tokens) in the dataset)
+          quarantined: \(summary.quarantined) this run, \(summary.quarantinedTotal) in all (see `lime status \(output) --quarantine`)
+          input: \(String(format: "%.1f", mb)) MB in \(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.2f", mb / max(summary.seconds, 1e-9))) MB/s)
+          shards: \(output)/shards (\(summary.manifest?.shards.count ?? 0) files), manifest: \(output)/manifest.json
+        """)
+        if summary.quarantinedTotal > 0 { throw ExitCode(3) }
+    }
+}
+
+/// A one-line progress display on stderr, shown only on a terminal.
+final class ProgressLine {
+    let enabled = isatty(STDERR_FILENO) != 0
+    private let started = Date()
+
+    func update(documents: Int, bytes: Int64, total: Int64) {
+        let seconds = Date().timeIntervalSince(started)
+        let rate = Double(bytes) / max(seconds, 1e-3)
+        var line = "lime: \(documents) documents, \(String(format: "%.2f", rate / 1e6)) MB/s"
+        if total > 0 {
+            let done = Double(bytes) / Double(total)
+            line += String(format: ", %.0f%%", done * 100)
+            if rate > 0 && bytes < total {
+                let eta = Int(Double(total - bytes) / rate)
+                line += ", ETA \(eta / 60)m\(String(format: "%02d", eta % 60))s"
+            }
+        }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
