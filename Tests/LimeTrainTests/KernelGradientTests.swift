@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LimeTrain
 
@@ -102,6 +103,32 @@ import Testing
         } < tolerance)
     }
 
+    @Test func causalAttentionAcrossSeveralBlocks() {
+        var rng = Xoshiro256(seed: 15)
+        let (batch, t, heads, hd) = (1, Attention.block * 2 + 5, 2, 4)
+        let d = heads * hd, stride = 3 * d
+        let matmul = Matmul(pool: pool)
+        let qkv = Buf(random: t * 3 * d, &rng), w = Buf(random: t * d, &rng)
+        let out = Buf(t * d), probs = Buf(batch * heads * t * t), dqkv = Buf(t * 3 * d)
+        let scratch = Buf(pool.threadCount * t * t)
+        Attention.forward(qkv: qkv.p, out: out.p, probs: probs.p, batch: batch, length: t, heads: heads, headDim: hd, matmul: matmul)
+        // Naive Double attention for head 1 at the last query row.
+        let h = 1, i = t - 1
+        let scores = (0...i).map { j in (0..<hd).reduce(0.0) { $0 + Double(qkv[i * stride + h * hd + $1]) * Double(qkv[j * stride + d + h * hd + $1]) } / Double(hd).squareRoot() }
+        let mx = scores.max()!
+        let e = scores.map { exp($0 - mx) }
+        let z = e.reduce(0, +)
+        for c in 0..<hd {
+            let expected = (0...i).reduce(0.0) { $0 + e[$1] / z * Double(qkv[$1 * stride + 2 * d + h * hd + c]) }
+            #expect(abs(Double(out[i * d + h * hd + c]) - expected) < 1e-5)
+        }
+        Attention.backward(dout: w.p, qkv: qkv.p, probs: probs.p, dqkv: dqkv.p, scratch: scratch.p, batch: batch, length: t, heads: heads, headDim: hd, matmul: matmul)
+        #expect(finiteDifferenceError(x: qkv.p, count: qkv.count, analytic: { dqkv[$0] }, samples: 30) {
+            Attention.forward(qkv: qkv.p, out: out.p, probs: probs.p, batch: batch, length: t, heads: heads, headDim: hd, matmul: matmul)
+            return weightedSum(out.p, w)
+        } < tolerance)
+    }
+
     @Test func softmaxCrossEntropy() {
         var rng = Xoshiro256(seed: 6)
         let (rows, vocab) = (6, 29)
@@ -156,5 +183,4 @@ import Testing
     }
 }
 
-import Foundation
 private func _tanh(_ x: Double) -> Double { Foundation.tanh(x) }

@@ -3,6 +3,9 @@
 /// Each (sequence, head) pair is one task on the pool; its score matrix is computed with the
 /// SIMD matmul on the task's thread, so results are thread-count independent.
 public enum Attention {
+    /// Query rows per causal block (a multiple of the micro-kernel's 6 rows).
+    static let block = 48
+
     /// `out[b, t, h] = softmax(q kᵀ / sqrt(hd), causal) v`; keeps probabilities in
     /// `probs` (`batch * heads * length * length`).
     public static func forward(
@@ -22,9 +25,15 @@ public enum Attention {
             let b = task / heads, h = task % heads
             let q = qkv + b * t * stride + h * headDim
             let p = probs + task * t * t
-            matmul.multiplySerial(
-                m: t, n: t, k: headDim, a: GemmOperand(q, ld: stride),
-                b: GemmOperand(q + d, ld: stride, transposed: true), c: p, ldc: t, thread: thread)
+            // Scores only for keys at or before each query block (causal), then softmax.
+            var i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Attention.block)
+                matmul.multiplySerial(
+                    m: i1 - i0, n: i1, k: headDim, a: GemmOperand(q + i0 * stride, ld: stride),
+                    b: GemmOperand(q + d, ld: stride, transposed: true), c: p + i0 * t, ldc: t, thread: thread)
+                i0 = i1
+            }
             for i in 0..<t {
                 let row = p + i * t
                 var mx = -Float.infinity
@@ -35,9 +44,14 @@ public enum Attention {
                 for j in 0...i { row[j] *= inv }
                 for j in (i + 1)..<t { row[j] = 0 }
             }
-            matmul.multiplySerial(
-                m: t, n: headDim, k: t, a: GemmOperand(p, ld: t), b: GemmOperand(q + 2 * d, ld: stride),
-                c: out + b * t * d + h * headDim, ldc: d, thread: thread)
+            i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Attention.block)
+                matmul.multiplySerial(
+                    m: i1 - i0, n: headDim, k: i1, a: GemmOperand(p + i0 * t, ld: t), b: GemmOperand(q + 2 * d, ld: stride),
+                    c: out + (b * t + i0) * d + h * headDim, ldc: d, thread: thread)
+                i0 = i1
+            }
         }
     }
 
@@ -65,10 +79,15 @@ public enum Attention {
             let p = probs + task * t * t
             let dO = dout + b * t * d + h * headDim
             let ds = scratch + thread * t * t
-            // dP = dO · Vᵀ
-            matmul.multiplySerial(
-                m: t, n: t, k: headDim, a: GemmOperand(dO, ld: d),
-                b: GemmOperand(q + 2 * d, ld: stride, transposed: true), c: ds, ldc: t, thread: thread)
+            // dP = dO · Vᵀ on the causal blocks (entries right of the diagonal are unused).
+            var i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Attention.block)
+                matmul.multiplySerial(
+                    m: i1 - i0, n: i1, k: headDim, a: GemmOperand(dO + i0 * d, ld: d),
+                    b: GemmOperand(q + 2 * d, ld: stride, transposed: true), c: ds + i0 * t, ldc: t, thread: thread)
+                i0 = i1
+            }
             // dS = P ∘ (dP - rowsum(P ∘ dP)) * scale
             for i in 0..<t {
                 let pr = p + i * t, dr = ds + i * t
@@ -77,16 +96,23 @@ public enum Attention {
                 for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) * scale }
                 for j in (i + 1)..<t { dr[j] = 0 }
             }
-            // dQ = dS · K, dK = dSᵀ · Q, dV = Pᵀ · dO
-            matmul.multiplySerial(
-                m: t, n: headDim, k: t, a: GemmOperand(ds, ld: t), b: GemmOperand(q + d, ld: stride),
-                c: dq, ldc: stride, thread: thread)
-            matmul.multiplySerial(
-                m: t, n: headDim, k: t, a: GemmOperand(ds, ld: t, transposed: true), b: GemmOperand(q, ld: stride),
-                c: dq + d, ldc: stride, thread: thread)
-            matmul.multiplySerial(
-                m: t, n: headDim, k: t, a: GemmOperand(p, ld: t, transposed: true), b: GemmOperand(dO, ld: d),
-                c: dq + 2 * d, ldc: stride, thread: thread)
+            i0 = 0
+            while i0 < t {
+                let i1 = min(t, i0 + Attention.block)
+                // dQ[i0..<i1] = dS[i0..<i1, 0..<i1] · K[0..<i1]
+                matmul.multiplySerial(
+                    m: i1 - i0, n: headDim, k: i1, a: GemmOperand(ds + i0 * t, ld: t), b: GemmOperand(q + d, ld: stride),
+                    c: dq + i0 * stride, ldc: stride, thread: thread)
+                // dK[j0..<j1] = dS[j0..<t, j0..<j1]ᵀ · Q[j0..<t], dV likewise with P and dO.
+                let j0 = i0, j1 = i1
+                matmul.multiplySerial(
+                    m: j1 - j0, n: headDim, k: t - j0, a: GemmOperand(ds + j0 * t + j0, ld: t, transposed: true),
+                    b: GemmOperand(q + j0 * stride, ld: stride), c: dq + d + j0 * stride, ldc: stride, thread: thread)
+                matmul.multiplySerial(
+                    m: j1 - j0, n: headDim, k: t - j0, a: GemmOperand(p + j0 * t + j0, ld: t, transposed: true),
+                    b: GemmOperand(dO + j0 * d, ld: d), c: dq + 2 * d + j0 * stride, ldc: stride, thread: thread)
+                i0 = i1
+            }
         }
     }
 }
