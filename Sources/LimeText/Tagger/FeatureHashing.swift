@@ -19,6 +19,12 @@ enum FeatureHashing {
         mix(a ^ (template &* 0xff51_afd7_ed55_8ccd)) | 1
     }
 
+    /// The key of template `template` applied to three value hashes.
+    @inline(__always)
+    static func key(_ template: UInt64, _ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        mix(mix(mix(a ^ (template &* 0xff51_afd7_ed55_8ccd)) ^ b) ^ c) | 1
+    }
+
     /// The key of template `template` applied to two value hashes.
     @inline(__always)
     static func key(_ template: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {

@@ -44,7 +44,11 @@ enum FeatureTemplates {
         out[29] = H.key(30, w.suffix2, n1.suffix2)
         out[30] = H.key(31, n2.suffix3)
         out[31] = H.key(32, m1.word)
-        return 32
+        out[32] = H.key(33, w.shape, n1.shape)
+        out[33] = H.key(34, m1.suffix2)
+        out[34] = H.key(35, p1, w.shape)
+        out[35] = H.key(36, n1.prefix1, n1.suffix2)
+        return 36
     }
 
     /// Coarse UPOS features given the predicted fine tags `tags` (padded like `t`).
@@ -108,6 +112,13 @@ enum FeatureTemplates {
         out[32] = H.key(233, n1.shape, n2.shape)
         out[33] = H.key(234, e1, m1.lower)
         out[34] = H.key(235, w.prefix2)
-        return 35
+        out[35] = H.key(236, m1.lower, w.shape)
+        out[36] = H.key(237, w.shape, n1.lower)
+        out[37] = H.key(238, n1.suffix3)
+        out[38] = H.key(239, m1.suffix3)
+        out[39] = H.key(240, tags[i - 1], tags[i], tags[i + 1])
+        out[40] = H.key(241, e1, m1.lower, w.lower)
+        out[41] = H.key(242, w.lower, e1, n1.shape)
+        return 42
     }
 }

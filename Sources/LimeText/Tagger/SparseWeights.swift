@@ -38,3 +38,26 @@ struct SparseWeights: Sendable, Equatable {
             && lhs.entryClasses == rhs.entryClasses && lhs.entryWeights == rhs.entryWeights
     }
 }
+
+extension SparseWeights {
+    /// The weights without entries whose magnitude is below `threshold` (and without
+    /// features left empty).
+    func pruned(_ threshold: Float) -> SparseWeights {
+        var keys: [UInt64] = [], counts: [UInt8] = [], classes: [UInt8] = [], weights: [Float] = []
+        var start = 0
+        for (key, count) in zip(self.keys, self.counts) {
+            var kept: UInt8 = 0
+            for e in start..<(start + Int(count)) where abs(entryWeights[e]) >= threshold {
+                classes.append(entryClasses[e])
+                weights.append(entryWeights[e])
+                kept += 1
+            }
+            if kept > 0 {
+                keys.append(key)
+                counts.append(kept)
+            }
+            start += Int(count)
+        }
+        return SparseWeights(classes: self.classes, keys: keys, counts: counts, entryClasses: classes, entryWeights: weights)
+    }
+}
