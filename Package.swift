@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "LimeText", targets: ["LimeText"]),
         .library(name: "LimeSupport", targets: ["LimeSupport"]),
         .library(name: "LimeTrain", targets: ["LimeTrain"]),
+        .library(name: "LimeTrainer", targets: ["LimeTrainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,11 +76,14 @@ let package = Package(
         // Trainer: kernels, model, optimizer, training on shards.
         .target(name: "LimeTrain", swiftSettings: swiftSettings),
 
+        // LIME training on shards: data loader, variants, checkpoints, evaluation, generation.
+        .target(name: "LimeTrainer", dependencies: ["LimeData", "LimeTrain"], swiftSettings: swiftSettings),
+
         // The command-line tool: thin over the libraries.
         .executableTarget(
             name: "lime",
             dependencies: [
-                "LimeData", "LimeText", "LimeTrain",
+                "LimeData", "LimeText", "LimeTrain", "LimeTrainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -88,6 +92,7 @@ let package = Package(
         .testTarget(name: "LimeTextTests", dependencies: ["LimeText"], swiftSettings: swiftSettings),
         .testTarget(name: "LimeDataTests", dependencies: ["LimeData"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LimeTrainTests", dependencies: ["LimeTrain"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTrainerTests", dependencies: ["LimeTrainer"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,2 @@
+/// LimeTrainer: LIME training on shards (loader, variants, checkpoints, evaluation, generation).
+public enum LimeTrainer {}
