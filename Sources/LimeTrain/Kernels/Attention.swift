@@ -6,6 +6,33 @@ public enum Attention {
     /// Query rows per causal block (a multiple of the micro-kernel's 6 rows).
     static let block = 48
 
+    /// Softmax of `scale * row[0..<count]` in place (vectorized), zeros in `count..<width`.
+    @inline(__always)
+    static func causalSoftmax(_ row: UnsafeMutablePointer<Float>, count n: Int, width: Int, scale: Float) {
+        typealias V = SIMD8<Float>
+        var mx = -Float.infinity
+        for j in 0..<n { mx = max(mx, row[j]) }
+        let shift = V(repeating: mx * scale), vs = V(repeating: scale)
+        var acc = V()
+        var j = 0
+        while j < n {
+            let lanes = min(8, n - j)
+            var e = FastMath.exp(GELU.load(row + j, lanes) * vs - shift)
+            if lanes < 8 { for l in lanes..<8 { e[l] = 0 } }
+            GELU.store(e, row + j, lanes)
+            acc += e
+            j += 8
+        }
+        let inv = V(repeating: 1 / acc.sum())
+        j = 0
+        while j < n {
+            let lanes = min(8, n - j)
+            GELU.store(GELU.load(row + j, lanes) * inv, row + j, lanes)
+            j += 8
+        }
+        for j in n..<width { row[j] = 0 }
+    }
+
     /// `out[b, t, h] = softmax(q kᵀ / sqrt(hd), causal) v`; keeps probabilities in
     /// `probs` (`batch * heads * length * length`).
     public static func forward(
@@ -34,16 +61,7 @@ public enum Attention {
                     b: GemmOperand(q + d, ld: stride, transposed: true), c: p + i0 * t, ldc: t, thread: thread)
                 i0 = i1
             }
-            for i in 0..<t {
-                let row = p + i * t
-                var mx = -Float.infinity
-                for j in 0...i { row[j] *= scale; mx = max(mx, row[j]) }
-                var sum: Float = 0
-                for j in 0...i { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e }
-                let inv = 1 / sum
-                for j in 0...i { row[j] *= inv }
-                for j in (i + 1)..<t { row[j] = 0 }
-            }
+            for i in 0..<t { Attention.causalSoftmax(p + i * t, count: i + 1, width: t, scale: scale) }
             i0 = 0
             while i0 < t {
                 let i1 = min(t, i0 + Attention.block)
