@@ -26,10 +26,11 @@ public struct Pretokenizer: Sendable {
         return text.withUTF8 { tokenize(utf8: $0) }
     }
 
-    /// Splits valid UTF-8 text into tokens (byte offsets into `utf8`).
+    /// Splits valid UTF-8 text (shorter than 2 GiB) into tokens (byte offsets into `utf8`).
     public func tokenize(utf8: UnsafeBufferPointer<UInt8>) -> [TokenSpan] {
         var tokens: [TokenSpan] = []
         if utf8.isEmpty { return tokens }
+        precondition(utf8.count < Int(Int32.max), "documents must be shorter than 2 GiB")
         tokens.reserveCapacity(utf8.count / 4 + 4)
         let workspace = PretokenizerWorkspace()
         let bytes = utf8.baseAddress!
