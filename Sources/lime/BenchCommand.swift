@@ -57,7 +57,8 @@ struct BenchTrain: ParsableCommand {
         var fields = [
             #""bench":"train""#, #""params":\#(r.parameters)"#, #""threads":\#(r.threads)"#,
             #""tokens_per_step":\#(r.tokensPerStep)"#, #""step_seconds":\#(String(format: "%.4f", r.stepSeconds))"#,
-            #""tokens_per_s":\#(String(format: "%.1f", r.tokensPerSecond))"#, #""loss":\#(String(format: "%.4f", r.finalLoss))"#,
+            #""tokens_per_s":\#(String(format: "%.1f", r.tokensPerSecond))"#,
+            #""tokens_per_cpu_s":\#(String(format: "%.1f", r.tokensPerCPUSecond))"#, #""loss":\#(String(format: "%.4f", r.finalLoss))"#,
         ]
         if let a = r.allocationsPerStep { fields.append(#""allocations_per_step":\#(a)"#) }
         if profile {

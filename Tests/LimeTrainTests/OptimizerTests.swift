@@ -59,3 +59,18 @@ import Testing
         #expect(MetadataAlignment.nextTokenMetadata([4, 5, 6][...]) == [5, 6])
     }
 }
+
+@Suite struct RandomTests {
+    @Test func generatorIsReproducibleAndRestorable() {
+        var a = Xoshiro256(seed: 1), b = Xoshiro256(seed: 1), c = Xoshiro256(seed: 2)
+        let first = (0..<4).map { _ in a.next() }
+        #expect(first == (0..<4).map { _ in b.next() })
+        #expect(first != (0..<4).map { _ in c.next() })
+        var restored = Xoshiro256(state: a.state)
+        #expect(restored.next() == a.next())
+        let normals = (0..<20000).map { _ in Double(a.nextNormal()) }
+        let mean = normals.reduce(0, +) / 20000
+        let variance = normals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+    }
+}

@@ -9,6 +9,10 @@ public enum TrainBenchmark {
         /// Mean seconds per timed step.
         public let stepSeconds: Double
         public var tokensPerSecond: Double { Double(tokensPerStep) / stepSeconds }
+        /// Process CPU seconds (user + system) per timed step, all threads together.
+        public let cpuSecondsPerStep: Double
+        /// Tokens per CPU-second: with one thread, the throughput an uncontended core would see.
+        public var tokensPerCPUSecond: Double { Double(tokensPerStep) / cpuSecondsPerStep }
         public let finalLoss: Float
         /// Share of step time per kernel family, largest first (empty unless profiled).
         public let profile: [(String, Double)]
@@ -32,14 +36,14 @@ public enum TrainBenchmark {
         model.profiler.reset()
         let counter = AllocationCounter.find()
         let allocsBefore = counter?() ?? 0
-        let start = Clock.now()
+        let start = Clock.now(), cpuStart = Clock.processCPU()
         var loss: Float = 0
         for _ in 0..<steps { loss = try trainer.step(input).loss }
-        let elapsed = Clock.now() - start
+        let elapsed = Clock.now() - start, cpu = Clock.processCPU() - cpuStart
         let allocs = counter.map { Double($0() - allocsBefore) / Double(steps) }
         return Result(
             parameters: model.parameters.parameterCount, threads: model.matmul.pool.threadCount, tokensPerStep: n,
-            stepSeconds: elapsed / Double(steps), finalLoss: loss,
+            stepSeconds: elapsed / Double(steps), cpuSecondsPerStep: cpu / Double(steps), finalLoss: loss,
             profile: profile ? model.profiler.shares().map { ($0.0.name, $0.1) } : [],
             allocationsPerStep: allocs)
     }

@@ -17,6 +17,15 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         s0 = split(); s1 = split(); s2 = split(); s3 = split()
     }
 
+    /// The four state words, for checkpoints; `init(state:)` restores them exactly.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// Restores a generator from `state` (four words, not all zero).
+    public init(state: [UInt64]) {
+        precondition(state.count == 4 && state.contains { $0 != 0 }, "xoshiro256 state must be 4 words, not all zero")
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
