@@ -6,7 +6,7 @@ import Testing
 
 /// The pipeline end to end with a real annotator, real SentencePiece, zstd and SQLite.
 @Suite(.serialized) struct PipelineTests {
-    static let annotator = "spacy"
+    static let annotator = "native"
 
     func config(workers: Int = 2, unitDocuments: Int = 8) -> PipelineConfig {
         var config = PipelineConfig()

@@ -49,19 +49,19 @@ def shard_bytes(docs, vocab_size=8000, tokenizer_sha=b"\x11" * 32, tagsets_sha=b
 
 def write_dataset(directory, shards, vocab_size=8000, **options):
     """Write shards (lists of docs) and manifest.json; returns the shard paths."""
-    os.makedirs(directory, exist_ok=True)
+    os.makedirs(os.path.join(directory, "shards"), exist_ok=True)
     entries, paths = [], []
     for i, docs in enumerate(shards):
         data = shard_bytes(docs, vocab_size, **options)
         name = f"shard-00000-{i:06d}.lime"
-        with open(os.path.join(directory, name), "wb") as f:
+        with open(os.path.join(directory, "shards", name), "wb") as f:
             f.write(data)
-        paths.append(os.path.join(directory, name))
+        paths.append(os.path.join(directory, "shards", name))
         entries.append({"file": name, "documents": len(docs),
                         "tokens": sum(len(d["tokens"]) for d in docs),
                         "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
     manifest = {"format": "lime-shards", "version": 1,
-                "tokenizer": {"path": "tok.model", "sha256": ("11" * 32), "vocab_size": vocab_size, "mode": "lime"},
+                "tokenizer": {"file": "tok.model", "sha256": ("11" * 32), "vocab_size": vocab_size, "mode": "lime"},
                 "tagsets_sha256": "22" * 32, "annotator": {"name": "test"},
                 "documents": sum(e["documents"] for e in entries),
                 "tokens": sum(e["tokens"] for e in entries), "quarantined": 0, "shards": entries}

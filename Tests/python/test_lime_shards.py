@@ -46,7 +46,7 @@ def test_u32_tokens(tmp_path):
     rng = np.random.default_rng(1)
     docs = random_docs(rng, 3, "big", vocab_size=100_000)
     write_dataset(tmp_path, [docs], vocab_size=100_000)
-    shard = Shard(str(tmp_path / "shard-00000-000000.lime"))
+    shard = Shard(str(tmp_path / "shards" / "shard-00000-000000.lime"))
     assert shard.header.token_size == 4
     assert shard.read("tokens").tolist() == concat(docs, "tokens").tolist()
     Dataset(tmp_path).verify()
@@ -93,7 +93,7 @@ def test_iterable_dataset(dataset):
 
 
 def corrupt_and_expect(path, mutate, message):
-    shard = path / "shard-00000-000000.lime"
+    shard = path / "shards" / "shard-00000-000000.lime"
     data = bytearray(shard.read_bytes())
     mutate(data)
     shard.write_bytes(bytes(data))
@@ -107,7 +107,7 @@ def update_manifest(path):
     import hashlib
     manifest = json.loads((path / "manifest.json").read_text())
     entry = manifest["shards"][0]
-    data = (path / entry["file"]).read_bytes()
+    data = (path / "shards" / entry["file"]).read_bytes()
     entry["bytes"], entry["sha256"] = len(data), hashlib.sha256(data).hexdigest()
     (path / "manifest.json").write_text(json.dumps(manifest))
 
@@ -126,7 +126,7 @@ def test_flipped_bit_is_detected_by_file_hash(dataset):
 ])
 def test_flipped_bit_is_detected_by_shard_checks(dataset, where, message):
     path, _ = dataset
-    shard = path / "shard-00000-000000.lime"
+    shard = path / "shards" / "shard-00000-000000.lime"
     data = bytearray(shard.read_bytes())
     i = where(data)
     data[i] ^= 0x04
@@ -143,7 +143,7 @@ def test_truncation_is_detected(dataset):
     update_manifest(path)
     with pytest.raises(ShardError, match="runs past the end of the file"):
         Dataset(path).verify()
-    shard = path / "shard-00000-000000.lime"
+    shard = path / "shards" / "shard-00000-000000.lime"
     shard.write_bytes(shard.read_bytes()[:100])
     update_manifest(path)
     with pytest.raises(ShardError, match="truncated header"):

@@ -164,7 +164,7 @@ class Dataset:
             raise ShardError(f"{manifest_path}: not a lime-shards version 1 manifest")
         try:
             self.entries = list(self.manifest["shards"])
-            self.shard_paths = [os.path.join(path, e["file"]) for e in self.entries]
+            self.shard_paths = [os.path.join(path, "shards", e["file"]) for e in self.entries]
         except (KeyError, TypeError) as exc:
             raise ShardError(f"{manifest_path}: malformed shard list ({exc})") from exc
         self.manifest_path = manifest_path

@@ -9,6 +9,13 @@ public enum AnnotatorFactory {
     /// shared between threads are loaded once, here.
     public static func maker(name: String, config: PipelineConfig) throws -> () throws -> Annotator {
         switch name {
+        case "native":
+            if let path = config.taggerModel {
+                let first = try NativeAnnotator(modelPath: path)
+                return { NativeAnnotator(model: first.model, modelSHA256: first.fingerprint["model_sha256"] ?? "") }
+            }
+            let shipped = try ShippedTaggerModel.shared()
+            return { NativeAnnotator(model: shipped.model, modelSHA256: shipped.sha256) }
         case "spacy":
             let options = SpacyAnnotator.Options.standard(model: config.spacyModel, timeout: config.spacyTimeout)
             return { try SpacyAnnotator(options: options) }

