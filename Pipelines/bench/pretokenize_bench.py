@@ -4,12 +4,14 @@ the same run: token F1 on UTF-8 byte spans (whitespace tokens included) and toke
 each on one core.
 
 Usage: python3 Pipelines/bench/pretokenize_bench.py [--lime .build/release/lime] [--repeats 3]
-Corpora: UD EWT dev raw sentences (one document each) and the Debian handbook (one
-document per page, whitespace kept). Prints one JSON line per corpus.
+Corpora: UD EWT dev and train raw sentences (one document each), the Debian handbook (one
+document per page, whitespace kept) and, with --fuzz N, N random strings built from tricky
+pieces (URLs, contractions, emoticons, units, odd whitespace). Prints one JSON line per corpus.
 """
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -29,13 +31,15 @@ def byte_spans(text, doc):
 
 
 def spacy_run(nlp, docs, repeats):
-    """spaCy's tokenizer over all documents: the fastest pass (its cache warm) and the docs."""
-    best, out = float("inf"), None
+    """spaCy's tokenizer over all documents: the fastest pass (its cache warm) in wall-clock
+    and in CPU seconds, and the docs."""
+    best, best_cpu, out = float("inf"), float("inf"), None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         out = [nlp.tokenizer(d) for d in docs]
+        best_cpu = min(best_cpu, time.thread_time() - start_cpu)
         best = min(best, time.perf_counter() - start)
-    return best, out
+    return best, best_cpu, out
 
 
 def lime_run(lime, docs, repeats, workdir):
@@ -49,12 +53,22 @@ def lime_run(lime, docs, repeats, workdir):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     with open(target, encoding="utf-8") as f:
         spans = [[tuple(s) for s in json.loads(line)] for line in f]
-    return report["seconds"], spans
+    return report["seconds"], report["cpu_seconds"], spans
+
+
+FUZZ_PIECES = list("aAbZ09.,:;-/@'\"()[]$%+*^_~#?!&=<>…—–’“”°é ") + [
+    "\n", "  ", "http://", "www.", ".com", "n't", "'s", "U.S.", "e.g.", ":)", "km", "US$", "\u00a0",
+    "\t", "😀", "ಠ", "Ä", "²", "1.2.3.4", "192.168.", "Mr.", "a.m."]
+
+
+def fuzz_documents(count, seed=1):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(FUZZ_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(count)]
 
 
 def compare(name, docs, nlp, lime, repeats, workdir, show):
-    spacy_seconds, spacy_docs = spacy_run(nlp, docs, repeats)
-    lime_seconds, lime_spans = lime_run(lime, docs, repeats, workdir)
+    spacy_seconds, spacy_cpu, spacy_docs = spacy_run(nlp, docs, repeats)
+    lime_seconds, lime_cpu, lime_spans = lime_run(lime, docs, repeats, workdir)
     assert len(lime_spans) == len(docs)
     tp = fp = fn = differing = 0
     for text, doc, ours in zip(docs, spacy_docs, lime_spans):
@@ -71,6 +85,7 @@ def compare(name, docs, nlp, lime, repeats, workdir, show):
                       [raw[s:e].decode() for s, e in sorted(mine - ref)][:8], "spacy-only",
                       [raw[s:e].decode() for s, e in sorted(ref - mine)][:8], file=sys.stderr)
     tokens = sum(len(d) for d in spacy_docs)
+    lime_tokens = sum(len(s) for s in lime_spans)
     precision = tp / max(1, tp + fp)
     recall = tp / max(1, tp + fn)
     f1 = 2 * precision * recall / max(1e-12, precision + recall)
@@ -79,8 +94,11 @@ def compare(name, docs, nlp, lime, repeats, workdir, show):
         "spacy_tokens": tokens, "differing_documents": differing,
         "precision": round(precision, 6), "recall": round(recall, 6), "f1": round(f1, 6),
         "spacy_tokens_per_second": round(tokens / spacy_seconds),
-        "lime_tokens_per_second": round(sum(len(s) for s in lime_spans) / lime_seconds),
-        "speed_ratio": round((sum(len(s) for s in lime_spans) / lime_seconds) / (tokens / spacy_seconds), 2),
+        "lime_tokens_per_second": round(lime_tokens / lime_seconds),
+        "speed_ratio": round((lime_tokens / lime_seconds) / (tokens / spacy_seconds), 2),
+        "spacy_tokens_per_cpu_second": round(tokens / spacy_cpu),
+        "lime_tokens_per_cpu_second": round(lime_tokens / lime_cpu),
+        "cpu_speed_ratio": round((lime_tokens / lime_cpu) / (tokens / spacy_cpu), 2),
     }
 
 
@@ -89,9 +107,13 @@ def main():
     parser.add_argument("--lime", default=".build/release/lime")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--show", type=int, default=5, help="differing documents to print")
+    parser.add_argument("--fuzz", type=int, default=0, help="random tricky strings to compare too")
     args = parser.parse_args()
     nlp = spacy.blank("en")
-    corpora = [("ewt-dev", ewt_sentences("dev")), ("debian-handbook", handbook_documents())]
+    corpora = [("ewt-dev", ewt_sentences("dev")), ("ewt-train", ewt_sentences("train")),
+               ("debian-handbook", handbook_documents())]
+    if args.fuzz:
+        corpora.append(("fuzz", fuzz_documents(args.fuzz)))
     with tempfile.TemporaryDirectory() as workdir:
         for name, docs in corpora:
             print(json.dumps(compare(name, docs, nlp, args.lime, args.repeats, workdir, args.show)), flush=True)

@@ -17,6 +17,6 @@ struct Pretokenize: ParsableCommand {
 
     func run() throws {
         let r = try PretokenizeFileRun.run(input: input, output: output, repeats: repeats)
-        print(#"{"documents":\#(r.documents),"bytes":\#(r.bytes),"tokens":\#(r.tokens),"seconds":\#(String(format: "%.6f", r.seconds)),"tokens_per_second":\#(String(format: "%.0f", r.tokensPerSecond))}"#)
+        print(#"{"documents":\#(r.documents),"bytes":\#(r.bytes),"tokens":\#(r.tokens),"seconds":\#(String(format: "%.6f", r.seconds)),"cpu_seconds":\#(String(format: "%.6f", r.cpuSeconds)),"tokens_per_second":\#(String(format: "%.0f", r.tokensPerSecond))}"#)
     }
 }
