@@ -105,3 +105,13 @@ import Testing
         }
     }
 }
+
+extension PretokenizerTests {
+    @Test func truncatedUTF8StaysInBounds() {
+        // "ab " then the first two bytes of "€" (E2 82 AC): cut off by the end.
+        let bytes: [UInt8] = [0x61, 0x62, 0x20, 0xE2, 0x82]
+        let spans = bytes.withUnsafeBufferPointer { pretokenizer.tokenize(utf8: $0) }
+        #expect(spans.first == TokenSpan(start: 0, end: 2))
+        #expect(spans.allSatisfy { $0.start >= 0 && $0.end <= Int32(bytes.count) && $0.start < $0.end })
+    }
+}

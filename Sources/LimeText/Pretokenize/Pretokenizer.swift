@@ -26,7 +26,8 @@ public struct Pretokenizer: Sendable {
         return text.withUTF8 { tokenize(utf8: $0) }
     }
 
-    /// Splits valid UTF-8 text (shorter than 2 GiB) into tokens (byte offsets into `utf8`).
+    /// Splits UTF-8 text (shorter than 2 GiB) into tokens (byte offsets into `utf8`).
+    /// Invalid UTF-8 never reads out of bounds, but its tokens are unspecified.
     public func tokenize(utf8: UnsafeBufferPointer<UInt8>) -> [TokenSpan] {
         var tokens: [TokenSpan] = []
         if utf8.isEmpty { return tokens }
@@ -48,6 +49,10 @@ public struct Pretokenizer: Sendable {
             var scalar: UInt32
             if lead < 0x80 {
                 scalar = lead
+                position += 1
+            } else if position + (lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3) >= count {
+                // A sequence cut off by the end of invalid input: one replacement character.
+                scalar = 0xFFFD
                 position += 1
             } else if lead < 0xE0 {
                 scalar = (lead & 0x1F) << 6 | UInt32(bytes[position + 1] & 0x3F)
