@@ -1,0 +1,96 @@
+import Foundation
+import LimeData
+import LimeSupport
+
+/// A pipeline output directory opened for training: its manifest, the separator piece,
+/// and shard-by-shard access with every file checked against the manifest's SHA-256
+/// (and every section against its own checksum by `ShardReader`).
+public final class ShardDataset: @unchecked Sendable {
+    public let directory: String
+    public let manifest: Manifest
+    /// The tokenizer's `</s>` id, placed after every document.
+    public let separator: Int32
+    public let vocabSize: Int
+
+    /// Opens `directory`; `separator` defaults to `</s>` of the manifest's tokenizer
+    /// (found at `tokenizer`, else beside the shards, else at the path in provenance).
+    public init(directory: String, tokenizer: String? = nil, separator: Int32? = nil) throws {
+        self.directory = directory
+        manifest = try Manifest.read(from: directory)
+        vocabSize = manifest.tokenizer.vocabSize
+        guard !manifest.shards.isEmpty else { throw TrainerError("\(directory): the manifest lists no shards") }
+        if let separator {
+            self.separator = separator
+        } else {
+            let path = try Self.tokenizerPath(manifest: manifest, directory: directory, given: tokenizer)
+            self.separator = try Self.eosID(path: path, sha256: manifest.tokenizer.sha256)
+        }
+        guard self.separator >= 0 && Int(self.separator) < vocabSize else {
+            throw TrainerError("separator id \(self.separator) outside the vocabulary (\(vocabSize))")
+        }
+    }
+
+    /// The tokenizer model file of a dataset: `given`, the manifest's file name in the
+    /// directory, or the path recorded in `provenance.sqlite`.
+    public static func tokenizerPath(manifest: Manifest, directory: String, given: String?) throws -> String {
+        var candidates: [String] = given.map { [$0] } ?? []
+        if given == nil {
+            candidates.append((directory as NSString).appendingPathComponent(manifest.tokenizer.file))
+            let database = (directory as NSString).appendingPathComponent("provenance.sqlite")
+            if FileManager.default.fileExists(atPath: database),
+               let components = try? ProvenanceStore(path: database).components(),
+               let path = components.first(where: { $0.name == "tokenizer" })?.path {
+                candidates.append(path)
+            }
+        }
+        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw TrainerError("tokenizer model \(manifest.tokenizer.file) of \(directory) not found (pass --tokenizer)")
+        }
+        return path
+    }
+
+    /// `</s>` of the tokenizer at `path`, which must have the manifest's SHA-256.
+    public static func eosID(path: String, sha256: String) throws -> Int32 {
+        let model = try SentencePieceModel(path: path)
+        guard model.sha256 == sha256 else {
+            throw TrainerError("\(path): SHA-256 differs from the manifest's tokenizer")
+        }
+        guard let eos = model.pieces.firstIndex(of: "</s>") else { throw TrainerError("\(path): the tokenizer has no </s> piece") }
+        return Int32(eos)
+    }
+
+    public var shardCount: Int { manifest.shards.count }
+
+    /// The decoded documents of shard `index`, after checking the file's SHA-256 and size.
+    public func documents(ofShard index: Int) throws -> [AlignedDocument] {
+        let entry = manifest.shards[index]
+        let path = Manifest.shardPath(entry.file, in: directory)
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read shard") }
+        guard data.count == entry.bytes, Hashing.hex(Hashing.sha256(data)) == entry.sha256 else {
+            throw TrainerError("\(path): size or SHA-256 differs from the manifest (corrupt or replaced shard)")
+        }
+        let reader = try ShardReader(path: path, bytes: [UInt8](data))
+        guard reader.vocabSize == vocabSize else {
+            throw TrainerError("\(path): vocabulary \(reader.vocabSize) differs from the manifest's \(vocabSize)")
+        }
+        return try reader.documents()
+    }
+}
+
+/// Splits documents into training and validation by a hash of their pieces (FNV-1a),
+/// so the split does not depend on shard order or document position.
+public struct DocumentSplit: Codable, Equatable, Sendable {
+    /// Share of documents held out for validation, in [0, 1).
+    public var validationFraction: Double
+
+    public init(validationFraction: Double) { self.validationFraction = validationFraction }
+
+    public func isValidation(_ document: AlignedDocument) -> Bool {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for t in document.tokens {
+            h = (h ^ UInt64(t)) &* 0x0000_0100_0000_01B3
+        }
+        h ^= h >> 33
+        return Double(h % 1_000_000) < validationFraction * 1_000_000
+    }
+}
