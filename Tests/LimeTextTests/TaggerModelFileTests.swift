@@ -31,6 +31,7 @@ import Testing
         #expect(loaded.tagWeights == model.tagWeights)
         #expect(loaded.posWeights == model.posWeights)
         #expect(loaded.nerWeights == model.nerWeights)
+        #expect(loaded.tagDictionary == model.tagDictionary)
         #expect(try loaded.serialized() == bytes)
         #expect(model.weightCount > 0)
         for doc in docs.prefix(50) {
@@ -83,6 +84,21 @@ import Testing
         #expect(spaceTokens.allSatisfy { $0.pos == TagSets.pos.id("SPACE") && $0.ner == TagSets.ner.id("O") })
         #expect(spaced.filter { $0.tag != TagSets.tag.id("_SP") }.allSatisfy { $0.tag >= 3 && $0.pos >= 3 && $0.ner >= 3 })
         #expect(annotator.fingerprint["model_sha256"] == "test")
+    }
+
+    /// One model shared by several threads (one annotator each) gives the same output
+    /// as a single thread.
+    @Test func sharedModelAcrossThreads() throws {
+        let (model, docs) = try Self.smallModel()
+        let expected = docs.map { model.annotate(text: $0.text, spans: $0.spans) }
+        let results = UnsafeMutableBufferPointer<[[AnnotatedToken]]>.allocate(capacity: 4)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let session = TaggerSession(model: model)
+            results[worker] = docs.map { session.annotate(text: $0.text, spans: $0.spans) }
+        }
+        for worker in 0..<4 { #expect(results[worker] == expected) }
     }
 
     /// The shipped model loads and tags a plain sentence as spaCy and EWT would.

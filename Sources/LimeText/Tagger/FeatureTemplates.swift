@@ -72,9 +72,11 @@ enum FeatureTemplates {
     }
 
     /// Entity (IOB2) features given predicted tags and the previous two entity labels.
+    /// `head`, `length`: the token's capitalized run (`TokenInfo.capitalizedRuns`).
     @inline(__always)
     static func ner(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int,
-                    _ e1: UInt64, _ e2: UInt64, _ out: UnsafeMutablePointer<UInt64>) -> Int {
+                    _ e1: UInt64, _ e2: UInt64, _ head: UInt64, _ length: UInt64,
+                    _ out: UnsafeMutablePointer<UInt64>) -> Int {
         let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
         typealias H = FeatureHashing
         out[0] = H.key(201, 0)
@@ -119,6 +121,11 @@ enum FeatureTemplates {
         out[39] = H.key(240, tags[i - 1], tags[i], tags[i + 1])
         out[40] = H.key(241, e1, m1.lower, w.lower)
         out[41] = H.key(242, w.lower, e1, n1.shape)
-        return 42
+        out[42] = H.key(243, head)
+        out[43] = H.key(244, length)
+        out[44] = H.key(245, e1, head)
+        out[45] = H.key(246, head, w.lower)
+        out[46] = H.key(247, length, w.shape, e1)
+        return 47
     }
 }

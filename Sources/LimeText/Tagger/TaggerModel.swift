@@ -6,19 +6,21 @@ import LimeSupport
 /// tags through its own `TaggerSession` (scratch buffers).
 public final class TaggerModel: Sendable {
     /// Version of the feature templates; a model with another version is refused.
-    public static let featureVersion: UInt32 = 1
+    public static let featureVersion: UInt32 = 2
 
     let tagWeights: SparseWeights
     let posWeights: SparseWeights
     let nerWeights: SparseWeights
+    let tagDictionary: TagDictionary
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
-    init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, description: String) {
+    init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, tagDictionary: TagDictionary, description: String) {
         precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos && ner.classes == TaggerClasses.ner)
         tagWeights = tag
         posWeights = pos
         nerWeights = ner
+        self.tagDictionary = tagDictionary
         self.description = description
     }
 
@@ -61,6 +63,6 @@ extension TaggerModel {
     /// faster, usually at a small cost in accuracy.
     public func pruned(_ threshold: Float) -> TaggerModel {
         TaggerModel(tag: tagWeights.pruned(threshold), pos: posWeights.pruned(threshold),
-                    ner: nerWeights.pruned(threshold), description: description)
+                    ner: nerWeights.pruned(threshold), tagDictionary: tagDictionary, description: description)
     }
 }

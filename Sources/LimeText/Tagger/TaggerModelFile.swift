@@ -9,17 +9,18 @@ public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
 
 /// The model file format (little-endian):
 ///
-///     magic "LIMETAGR" | u32 format version (1) | u32 feature version | u64 payload size
+///     magic "LIMETAGR" | u32 format version (2) | u32 feature version | u64 payload size
 ///     | one zstd frame (with checksum) holding the payload
 ///
 /// Payload: description string; the tag, pos and ner label lists (u32 count + strings,
 /// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos and
 /// ner models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
-/// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16). Bytes are a
+/// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16); then the tag
+/// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8). Bytes are a
 /// pure function of the model.
 extension TaggerModel {
     static let magic = Array("LIMETAGR".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     /// The model's file bytes.
     public func serialized() throws -> [UInt8] {
@@ -39,6 +40,9 @@ extension TaggerModel {
             payload.write(bytes: weights.entryClasses)
             for w in weights.entryWeights { payload.write(Float16(w).bitPattern) }
         }
+        payload.write(UInt32(tagDictionary.words.count))
+        for word in tagDictionary.words { payload.write(word) }
+        payload.write(bytes: tagDictionary.classes)
         var out = ByteWriter()
         out.write(bytes: Self.magic)
         out.write(Self.formatVersion)
@@ -106,8 +110,17 @@ extension TaggerModel {
                 models.append(SparseWeights(classes: classes, keys: keys, counts: counts,
                                             entryClasses: entryClasses, entryWeights: weights))
             }
+            let wordCount = Int(try r.read(UInt32.self))
+            var words = [UInt64](repeating: 0, count: wordCount)
+            for i in 0..<wordCount { words[i] = try r.read() }
+            let wordClasses = Array(try r.read(count: wordCount))
+            guard wordClasses.allSatisfy({ Int($0) < TaggerClasses.tag }) else { throw fail("tag dictionary class out of range") }
+            guard zip(words, words.dropFirst()).allSatisfy({ $0 < $1 }), !words.contains(0) else {
+                throw fail("tag dictionary words not strictly ascending")
+            }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
-            return TaggerModel(tag: models[0], pos: models[1], ner: models[2], description: description)
+            return TaggerModel(tag: models[0], pos: models[1], ner: models[2],
+                               tagDictionary: TagDictionary(words: words, classes: wordClasses), description: description)
         } catch let error as TaggerModelError {
             throw error
         } catch {

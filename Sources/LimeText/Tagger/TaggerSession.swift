@@ -8,6 +8,8 @@ public final class TaggerSession {
     private var features = [UInt64](repeating: 0, count: FeatureTemplates.maxFeatures)
     private var scores = [Float](repeating: 0, count: 64)
     private var wordIndex: [Int] = []
+    private var runHeads: [UInt64] = []
+    private var runLengths: [UInt64] = []
 
     public init(model: TaggerModel) { self.model = model }
 
@@ -47,6 +49,7 @@ public final class TaggerSession {
         infos.append(.after)
         let n = wordIndex.count
         guard n > 0 else { return out }
+        TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
         tags.removeAll(keepingCapacity: true)
         tagHistory.removeAll(keepingCapacity: true)
         tagHistory.append(TaggerClasses.history(-1, 1))
@@ -59,10 +62,13 @@ public final class TaggerSession {
                     // Fine tags, left to right.
                     for j in 0..<n {
                         let i = j + 2
-                        let count = FeatureTemplates.tag(t, i, tagHistory[i - 1], tagHistory[i - 2], f)
-                        model.tagWeights.score(f, count, into: s)
-                        var best = 0
-                        for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
+                        var best = model.tagDictionary.lookup(t[i].word)
+                        if best < 0 {
+                            let count = FeatureTemplates.tag(t, i, tagHistory[i - 1], tagHistory[i - 2], f)
+                            model.tagWeights.score(f, count, into: s)
+                            best = 0
+                            for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
+                        }
                         tags.append(best)
                         tagHistory.append(TaggerClasses.history(best, 1))
                     }
@@ -85,7 +91,7 @@ public final class TaggerSession {
                             let i = j + 2
                             if t[i].flags & 1 != 0 { e1 = 0 }
                             let count = FeatureTemplates.ner(t, h, i, TaggerClasses.history(e1, 2),
-                                                             TaggerClasses.history(e2, 2), f)
+                                                             TaggerClasses.history(e2, 2), runHeads[i], runLengths[i], f)
                             model.nerWeights.score(f, count, into: s)
                             var best = 0
                             for c in 1..<TaggerClasses.ner where s[c] > s[best] && TaggerClasses.validEntity(c, after: e1) {

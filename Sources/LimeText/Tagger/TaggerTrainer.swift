@@ -23,11 +23,14 @@ public final class TaggerTrainer {
     public let options: TaggerTrainingOptions
     private var features = [UInt64](repeating: 0, count: FeatureTemplates.maxFeatures)
     private var scores = [Float](repeating: 0, count: 64)
+    private var tagDictionary = TagDictionary(words: [], classes: [])
 
     public init(options: TaggerTrainingOptions = TaggerTrainingOptions()) { self.options = options }
 
     /// Trains on `documents` for `options.epochs` epochs; `progress` receives one line per epoch.
     public func train(_ documents: [TaggedDocument], progress: (String) -> Void = { _ in }) -> TaggerModel {
+        tagDictionary = Self.dictionary(documents)
+        progress("tag dictionary: \(tagDictionary.words.count) words")
         var order = Array(documents.indices)
         var rng = SplitMix(seed: options.seed)
         for epoch in 1...max(1, options.epochs) {
@@ -52,7 +55,7 @@ public final class TaggerTrainer {
         TaggerModel(tag: tag.averaged(threshold: options.pruneThreshold),
                     pos: pos.averaged(threshold: options.pruneThreshold),
                     ner: ner.averaged(threshold: options.pruneThreshold),
-                    description: options.description)
+                    tagDictionary: tagDictionary, description: options.description)
     }
 
     struct EpochCounts {
@@ -87,6 +90,8 @@ public final class TaggerTrainer {
         infos.append(.after)
         let n = gold.count
         guard n > 0 else { return }
+        var runHeads: [UInt64] = [], runLengths: [UInt64] = []
+        TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
         var history = [TaggerClasses.history(-1, 1), TaggerClasses.history(-1, 1)]
         let hasTags = doc.tags != nil, hasPOS = doc.pos != nil, hasNER = doc.ner != nil
         infos.withUnsafeBufferPointer { infoBuffer in
@@ -95,9 +100,14 @@ public final class TaggerTrainer {
                     let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
                     for j in 0..<n {
                         let i = j + 2
+                        var best = tagDictionary.lookup(t[i].word)
+                        if best >= 0 {
+                            history.append(TaggerClasses.history(best, 1))
+                            continue
+                        }
                         let count = FeatureTemplates.tag(t, i, history[i - 1], history[i - 2], f)
                         tag.score(f, count, into: s)
-                        var best = 0
+                        best = 0
                         for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
                         if hasTags, gold[j].tag >= 0 {
                             tag.update(f, count, truth: gold[j].tag, guess: best)
@@ -129,7 +139,7 @@ public final class TaggerTrainer {
                                 let i = j + 2
                                 if t[i].flags & 1 != 0 { e1 = 0 }
                                 let count = FeatureTemplates.ner(t, h, i, TaggerClasses.history(e1, 2),
-                                                                 TaggerClasses.history(e2, 2), f)
+                                                                 TaggerClasses.history(e2, 2), runHeads[i], runLengths[i], f)
                                 ner.score(f, count, into: s)
                                 var best = 0
                                 for c in 1..<TaggerClasses.ner where s[c] > s[best] && TaggerClasses.validEntity(c, after: e1) {
@@ -150,6 +160,26 @@ public final class TaggerTrainer {
                 }
             }
         }
+    }
+}
+
+extension TaggerTrainer {
+    /// The tag dictionary of the documents' tagged, non-whitespace tokens.
+    static func dictionary(_ documents: [TaggedDocument]) -> TagDictionary {
+        var counts: [UInt64: [Int: Int]] = [:]
+        for doc in documents {
+            guard let tags = doc.tags else { continue }
+            doc.text.withUnsafeBufferPointer { text in
+                for i in 0..<doc.count {
+                    let c = Int(tags[i]) - TaggerClasses.offset
+                    guard c >= 0, c < TaggerClasses.tag, c != TaggerClasses.space else { continue }
+                    let start = Int(doc.starts[i]), count = Int(doc.ends[i] - doc.starts[i])
+                    let word = TokenInfo(text.baseAddress! + start, count, afterBreak: false).word
+                    counts[word, default: [:]][c, default: 0] += 1
+                }
+            }
+        }
+        return TagDictionary(counts: counts)
     }
 }
 

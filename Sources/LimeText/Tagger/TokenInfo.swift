@@ -11,7 +11,8 @@ struct TokenInfo {
     var suffix2: UInt64
     var suffix3: UInt64
     var suffix4: UInt64
-    /// Bit 0: a whitespace token came right before this one.
+    /// Bit 0: a whitespace token came right before this one. Bit 1: starts with an
+    /// ASCII capital letter.
     var flags: UInt64
 
     init(word: UInt64, lower: UInt64, shape: UInt64, prefix1: UInt64, prefix2: UInt64, prefix3: UInt64,
@@ -73,7 +74,30 @@ struct TokenInfo {
         self.suffix2 = TokenInfo.suffix(bytes, n, 2)
         self.suffix3 = TokenInfo.suffix(bytes, n, 3)
         self.suffix4 = TokenInfo.suffix(bytes, n, 4)
-        self.flags = afterBreak ? 1 : 0
+        self.flags = (afterBreak ? 1 : 0) | (n > 0 && bytes[0] >= 65 && bytes[0] <= 90 ? 2 : 0)
+    }
+
+    /// For each padded position: the lowercase hash of the last token of the run of
+    /// capitalized tokens starting there (the likely head of a name, e.g. "University"),
+    /// and the run's length (capped at 6); 0 and 0 for uncapitalized tokens.
+    static func capitalizedRuns(_ infos: [TokenInfo], heads: inout [UInt64], lengths: inout [UInt64]) {
+        heads.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        heads.append(contentsOf: repeatElement(0, count: infos.count))
+        lengths.append(contentsOf: repeatElement(0, count: infos.count))
+        var i = infos.count - 3
+        while i >= 2 {
+            if infos[i].flags & 2 != 0 {
+                if lengths[i + 1] > 0 && infos[i + 1].flags & 1 == 0 {
+                    heads[i] = heads[i + 1]
+                    lengths[i] = min(lengths[i + 1] + 1, 6)
+                } else {
+                    heads[i] = infos[i].lower
+                    lengths[i] = 1
+                }
+            }
+            i -= 1
+        }
     }
 
     /// Hash of the last `k` bytes, lowercased (the whole token when shorter), tagged by k.

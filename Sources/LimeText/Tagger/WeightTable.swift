@@ -14,8 +14,6 @@ final class WeightTable: @unchecked Sendable {
     private let mask: Int
     private let entries: UnsafeMutablePointer<UInt32>
     private let slotBytes: Int
-    /// Receives the touched values so the compiler keeps the touching loads.
-    private var sink: UInt64 = 0
 
     init(classes: Int, keys: [UInt64], counts: [UInt8], entryClasses: [UInt8], entryWeights: [Float]) {
         self.classes = classes
@@ -71,7 +69,8 @@ final class WeightTable: @unchecked Sendable {
         // Touch every first slot: independent loads, so the misses overlap.
         var touched: UInt64 = 0
         for f in 0..<count { touched &+= slots[(Int(truncatingIfNeeded: features[f]) & mask) &* 2] }
-        sink = touched
+        // A test the compiler cannot drop keeps the touching loads (no shared writes).
+        if touched == 0x5eed_5eed_5eed_5eed { scores[0] += 0 }
         for f in 0..<count {
             let key = features[f]
             var slot = Int(truncatingIfNeeded: key) & mask
