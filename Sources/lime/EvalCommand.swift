@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LimeTrain
+import LimeTrainer
+
+/// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Loss, perplexity and next-token accuracy on shards, by target tag and piece position.")
+
+    @Option(help: "Run directory holding checkpoint.lime.") var checkpoint: String
+    @Option(help: "Pipeline output directory to evaluate on (default: the run's validation split).") var data: String?
+    @Option(help: "At most this many windows.") var maxWindows: Int = 512
+    @Option(help: "Write the full result as JSON to this file.") var json: String?
+    @Option(help: "Leave out tags with fewer targets in the text report.") var minCount: Int = 20
+
+    func run() throws {
+        let (state, floats) = try Checkpoint.read((checkpoint as NSString).appendingPathComponent(Checkpoint.fileName))
+        let spec = state.spec
+        let model = try Transformer(config: spec.model, maxBatch: spec.config.batchSize, threads: ThreadPool.machineThreads, seed: 0)
+        try Checkpoint.load(floats, into: model.parameters, optimizer: nil)
+        let dataset = try ShardDataset(directory: data ?? spec.data, tokenizer: spec.tokenizer)
+        guard dataset.vocabSize == spec.vocabSize, dataset.separator == spec.separator else {
+            throw ValidationError("\(data ?? spec.data) uses another tokenizer than the checkpoint")
+        }
+        let split = DocumentSplit(validationFraction: spec.config.validationFraction)
+        let windows = try SequentialWindows.make(dataset: dataset, length: spec.config.contextLength, limit: maxWindows) {
+            data != nil || split.isValidation($0)
+        }
+        guard !windows.isEmpty else { throw ValidationError("no full window of \(spec.config.contextLength + 1) tokens to evaluate") }
+        let result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
+        print("\(spec.variant.variant.rawValue) at step \(state.step), \(windows.count) windows")
+        print(result.report(minimumCount: minCount))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            try encoder.encode(result).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import LimeData
+import LimeTrainer
+
+/// `lime train`: trains baseline, LIME or LIME+1 on a shard directory, or resumes a run.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a baseline, LIME or LIME+1 model on pipeline shards (or continue a run).")
+
+    @Option(help: "Pipeline output directory (manifest.json + shards).") var data: String?
+    @Option(help: "Model variant: baseline, lime or lime+1.") var variant: String = "lime"
+    @Option(help: "Metadata kinds, comma-separated (tag, pos, ner).") var metadata: String = "tag"
+    @Option(help: "JSON training config (snake_case keys override the defaults).") var config: String?
+    @Option(help: "SentencePiece model of the data (default: found via the manifest/provenance).") var tokenizer: String?
+    @Option(help: "Run directory for run.json, metrics.jsonl and checkpoint.lime.") var out: String?
+    @Option(help: "Continue the run in this directory from its checkpoint.") var resume: String?
+    @Option(help: "Stop after this step (the schedule still spans the configured steps).") var stopAfter: Int?
+
+    func validate() throws {
+        if resume == nil && (data == nil || out == nil) { throw ValidationError("pass --data DIR and --out RUN, or --resume RUN") }
+        if resume != nil && data != nil { throw ValidationError("--resume takes its data from the run; drop --data") }
+    }
+
+    func run() throws {
+        let run: TrainingRun
+        if let resume {
+            run = try TrainingRun.resume(directory: resume)
+        } else {
+            guard let variant = Variant(rawValue: variant) else {
+                throw ValidationError("unknown variant '\(variant)' (baseline, lime or lime+1)")
+            }
+            let spec = try VariantSpec(variant: variant, metadata: try MetadataKind.parseList(metadata))
+            let settings = try config.map(TrainConfig.read) ?? TrainConfig()
+            let manifest = try Manifest.read(from: data!)
+            let tokenizerPath = try ShardDataset.tokenizerPath(manifest: manifest, directory: data!, given: tokenizer)
+            let dataset = try ShardDataset(directory: data!, tokenizer: tokenizerPath)
+            let runSpec = RunSpec(
+                data: URL(fileURLWithPath: data!).standardizedFileURL.path,
+                tokenizer: URL(fileURLWithPath: tokenizerPath).standardizedFileURL.path,
+                separator: dataset.separator, vocabSize: dataset.vocabSize, variant: spec, config: settings)
+            run = try TrainingRun.start(directory: out!, spec: runSpec)
+        }
+        run.log = { line in
+            print(line)
+            fflush(stdout)
+        }
+        try run.train(until: stopAfter)
+    }
+}
