@@ -1,0 +1,41 @@
+# The LIME ablation (issue 5): corpus -> tokenizer -> shards -> baseline, lime, lime+1 with
+# identical data order, seed, steps and model size -> experiment/report.md, results.json, SVGs.
+# `make experiment` is the full run (hours on 2 cores); `make experiment-small` a quick one.
+EXP_SCRATCH ?= .build
+EXP_LIME = $(EXP_SCRATCH)/release/lime
+EXP_CORPUS = data/corpus/all.jsonl
+EXP_TOKENIZER = data/experiment/tokenizer-8k.model
+EXP_DATA = data/experiment/shards
+EXP_RUNS = experiment/runs
+EXP_CONFIG ?= Pipelines/experiment/config.json
+EXP_METADATA ?= tag
+
+.PHONY: experiment experiment-small experiment-train experiment-report
+
+$(EXP_LIME):
+	swift build -c release --scratch-path $(EXP_SCRATCH) --product lime
+
+$(EXP_CORPUS):
+	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_CORPUS)
+
+$(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
+	mkdir -p $(dir $@)
+	$(EXP_LIME) tokenizer train --input $(EXP_CORPUS) --vocab-size 8000 --output $@
+
+$(EXP_DATA)/manifest.json: $(EXP_TOKENIZER)
+	$(EXP_LIME) run --input $(EXP_CORPUS) --output $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
+
+experiment-train: $(EXP_DATA)/manifest.json
+	for v in baseline lime lime+1; do \
+	  run=$(EXP_RUNS)/$$(echo $$v | sed 's/+/plus/'); \
+	  if [ -f $$run/checkpoint.lime ]; then $(EXP_LIME) train --resume $$run; \
+	  else $(EXP_LIME) train --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --variant $$v --metadata $(EXP_METADATA) --config $(EXP_CONFIG) --out $$run; fi || exit 1; \
+	done
+
+experiment-report:
+	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out experiment
+
+experiment: experiment-train experiment-report
+
+experiment-small:
+	$(MAKE) experiment EXP_CONFIG=Pipelines/experiment/small.json EXP_RUNS=experiment/runs-small
