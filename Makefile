@@ -46,7 +46,7 @@ tokenizer: release corpus $(TOKENIZER)
 
 ## demo: the whole pipeline on the bundled default corpus
 demo: release corpus tokenizer
-	$(RELEASE_BIN) run --input $(DEMO_INPUT) --output $(DEMO_OUT) --tokenizer $(TOKENIZER) --config Pipelines/default.yaml
+	$(RELEASE_BIN) run --input $(DEMO_INPUT) --output $(DEMO_OUT) --tokenizer $(TOKENIZER) --config Pipelines/default.yaml --unit-documents 256
 	$(RELEASE_BIN) verify $(DEMO_OUT)
 	$(RELEASE_BIN) status $(DEMO_OUT)
 	$(RELEASE_BIN) inspect $(DEMO_OUT)/shards/$$(ls $(DEMO_OUT)/shards | head -1) --tokenizer $(TOKENIZER) --tokens 12
@@ -72,7 +72,7 @@ bench: bench-pipeline bench-scale
 
 ## bench-pipeline: per-stage throughput of `lime run` vs a Python baseline (spaCy + sentencepiece)
 bench-pipeline: release corpus tokenizer
-	$(PYTHON) Pipelines/bench/bench_pipeline.py --lime $(RELEASE_BIN) --input $(CORPUS)/handbook.jsonl --tokenizer $(TOKENIZER) --work bench-out/pipeline
+	$(PYTHON) Pipelines/bench/bench_pipeline.py --lime $(RELEASE_BIN) --input $(CORPUS)/bible.jsonl --tokenizer $(TOKENIZER) --work bench-out/pipeline --limit 150
 
 clean:
 	rm -rf .build out bench-out

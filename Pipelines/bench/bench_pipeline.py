@@ -33,11 +33,12 @@ def subset(path, limit, out):
     return n
 
 
-def run_lime(lime, data, tokenizer, out, annotator, workers):
+def run_lime(lime, data, tokenizer, out, annotator, workers, unit_documents):
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run([lime, "run", "--input", data, "--output", out, "--tokenizer", tokenizer,
-                             "--annotator", annotator, "--workers", str(workers)], capture_output=True, text=True)
+                             "--annotator", annotator, "--workers", str(workers),
+                             "--unit-documents", str(unit_documents)], capture_output=True, text=True)
     wall = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"lime run failed ({result.returncode}):\n{result.stderr}{result.stdout}")
@@ -61,6 +62,7 @@ def main():
     ap.add_argument("--work", default="bench-out/pipeline")
     ap.add_argument("--limit", type=int, default=400, help="documents (spaCy is slow: keep it small)")
     ap.add_argument("--annotators", default="native,spacy")
+    ap.add_argument("--unit-documents", type=int, default=50, help="small units, so that all cores get work")
     args = ap.parse_args()
 
     os.makedirs(args.work, exist_ok=True)
@@ -88,7 +90,8 @@ def main():
     stage_map = {"annotate": "annotate", "align": "align", "pack": "write"}
     for annotator in [a for a in args.annotators.split(",") if a]:
         wall1, stages, ndocs, tokens, shard_bytes = run_lime(args.lime, data, args.tokenizer,
-                                                              os.path.join(args.work, f"lime-{annotator}-1"), annotator, 1)
+                                                              os.path.join(args.work, f"lime-{annotator}-1"), annotator, 1,
+                                                              args.unit_documents)
         read_items, read_seconds = stages.get("read", (0, 0.0))
         for stage in ["read", "annotate", "align", "pack"]:
             items, seconds = stages.get(stage, (0, 0.0))
@@ -106,10 +109,22 @@ def main():
              speedup_vs_baseline=round(baseline["total"]["seconds"] / wall1, 2))
         if cores > 1:
             wall, _, ndocs, tokens, _ = run_lime(args.lime, data, args.tokenizer,
-                                                 os.path.join(args.work, f"lime-{annotator}-{cores}"), annotator, cores)
+                                                 os.path.join(args.work, f"lime-{annotator}-{cores}"), annotator, cores,
+                                                 args.unit_documents)
             line(system=f"lime-{annotator}", workers=cores, stage="total", seconds=round(wall, 3),
                  docs_per_s=round(ndocs / wall, 1), mb_per_s=round(text_bytes / 1e6 / wall, 3),
                  tokens_per_s=round(tokens / wall, 1), speedup_vs_baseline=round(baseline["total"]["seconds"] / wall, 2))
+
+    # The native pipeline on the whole input file (too slow for the spaCy baseline).
+    if "native" in args.annotators.split(","):
+        size = os.path.getsize(args.input)
+        for workers in sorted({1, cores}):
+            wall, _, ndocs, tokens, shard_bytes = run_lime(args.lime, args.input, args.tokenizer,
+                                                           os.path.join(args.work, f"full-native-{workers}"), "native",
+                                                           workers, args.unit_documents * 2)
+            line(system="lime-native", input="full", workers=workers, documents=ndocs, seconds=round(wall, 3),
+                 mb_per_s=round(size / 1e6 / wall, 3), tokens_per_s=round(tokens / wall, 1),
+                 shard_bytes_per_token=round(shard_bytes / tokens, 3))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Words whose pieces are cached per worker.
     public var cacheSize = 200_000
     /// A work unit (and shard) holds at most this many lines / bytes of input.
-    public var unitDocuments = 4096
-    public var unitBytes = 32 << 20
+    public var unitDocuments = 1024
+    public var unitBytes = 16 << 20
     /// Longer lines are quarantined without being held in memory.
     public var maxRecordBytes = 64 << 20
     public var zstdLevel: Int32 = 3

@@ -30,7 +30,7 @@ public struct TokenizerTrainer {
             "--remove_extra_whitespaces=false",
             "--allow_whitespace_only_pieces=true",
             "--split_digits=true",
-            "--max_sentence_length=16384",
+            "--max_sentence_length=65536",
             "--input_sentence_size=\(maxSentences)",
             "--shuffle_input_sentence=true",
             "--num_threads=\(threads)",
