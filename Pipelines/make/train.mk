@@ -11,7 +11,7 @@ ALLOC_COUNTER = $(LIME_SCRATCH)/alloc/liballoc_counter.so
 # training throughput of the 4-layer d256 model on 1 thread and all threads, with profile.
 bench-kernels:
 	$(LIME_RELEASE)
-	python3 Pipelines/bench/bench_kernels.py $(LIME_BIN) --rounds 3
+	python3 Pipelines/bench/bench_kernels.py $(LIME_BIN) --rounds 3 --shapes all
 	$(MAKE) --no-print-directory bench-train
 
 bench-train:

@@ -19,6 +19,8 @@ struct BenchMatmul: ParsableCommand {
     @Argument(help: "Columns of B and C.") var n: Int
     @Option(help: "Threads (default: all cores).") var threads: Int = ThreadPool.machineThreads
     @Option(help: "Timed repetitions (the best is reported).") var repeats: Int = 5
+    @Flag(name: .customLong("transpose-a"), help: "Store A as KxM (C = Aᵀ·B).") var transposeA = false
+    @Flag(name: .customLong("transpose-b"), help: "Store B as NxK (C = A·Bᵀ).") var transposeB = false
 
     func validate() throws {
         guard m > 0, k > 0, n > 0 else { throw ValidationError("M, K and N must be positive") }
@@ -26,8 +28,8 @@ struct BenchMatmul: ParsableCommand {
     }
 
     func run() throws {
-        let r = MatmulBenchmark.run(m: m, k: k, n: n, threads: threads, repeats: repeats)
-        print(#"{"bench":"matmul","m":\#(m),"k":\#(k),"n":\#(n),"threads":\#(r.threads),"seconds":\#(String(format: "%.6f", r.seconds)),"gflops":\#(String(format: "%.2f", r.gflops))}"#)
+        let r = MatmulBenchmark.run(m: m, k: k, n: n, threads: threads, transposeA: transposeA, transposeB: transposeB, repeats: repeats)
+        print(#"{"bench":"matmul","m":\#(m),"k":\#(k),"n":\#(n),"transpose_a":\#(transposeA),"transpose_b":\#(transposeB),"threads":\#(r.threads),"seconds":\#(String(format: "%.6f", r.seconds)),"gflops":\#(String(format: "%.2f", r.gflops))}"#)
     }
 }
 

@@ -5,12 +5,14 @@ public enum MatmulBenchmark {
     /// One measurement: the best of `repeats` timed runs after a warm-up.
     public struct Result: Sendable {
         public let m: Int, k: Int, n: Int, threads: Int
+        public let transposeA: Bool, transposeB: Bool
         public let seconds: Double
         public var gflops: Double { 2.0 * Double(m) * Double(k) * Double(n) / seconds / 1e9 }
     }
 
-    /// Multiplies an `m x k` by a `k x n` matrix `repeats` times and keeps the fastest.
-    public static func run(m: Int, k: Int, n: Int, threads: Int, repeats: Int = 5, seed: UInt64 = 1) -> Result {
+    /// Multiplies an `m x k` by a `k x n` matrix `repeats` times and keeps the fastest;
+    /// `transposeA` stores A as `k x m`, `transposeB` stores B as `n x k` (the backward-pass forms).
+    public static func run(m: Int, k: Int, n: Int, threads: Int, transposeA: Bool = false, transposeB: Bool = false, repeats: Int = 5, seed: UInt64 = 1) -> Result {
         let pool = ThreadPool(threads: threads)
         let engine = Matmul(pool: pool)
         var rng = Xoshiro256(seed: seed)
@@ -19,7 +21,9 @@ public enum MatmulBenchmark {
         for i in 0..<(m * k) { a[i] = rng.nextFloat() - 0.5 }
         for i in 0..<(k * n) { b[i] = rng.nextFloat() - 0.5 }
         let go = {
-            engine.multiply(m: m, n: n, k: k, a: GemmOperand(a, ld: k), b: GemmOperand(b, ld: n), c: c, ldc: n)
+            engine.multiply(
+                m: m, n: n, k: k, a: GemmOperand(a, ld: transposeA ? m : k, transposed: transposeA),
+                b: GemmOperand(b, ld: transposeB ? k : n, transposed: transposeB), c: c, ldc: n)
         }
         go()
         var best = Double.infinity
@@ -28,6 +32,6 @@ public enum MatmulBenchmark {
             go()
             best = min(best, Clock.now() - start)
         }
-        return Result(m: m, k: k, n: n, threads: pool.threadCount, seconds: best)
+        return Result(m: m, k: k, n: n, threads: pool.threadCount, transposeA: transposeA, transposeB: transposeB, seconds: best)
     }
 }

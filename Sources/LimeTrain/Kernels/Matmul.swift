@@ -1,9 +1,9 @@
 /// BLAS-free single-precision matrix multiply: `C (=|+=) op(A) · op(B)`.
 ///
 /// Cache-blocked (BLIS loop order: columns by `nc`, depth by `kc`, rows by `mc`) around the
-/// 6x16 SIMD micro-kernel. Work is split across the pool by rows or columns; every output
-/// element is computed by one thread in a fixed depth order, so results do not depend on
-/// the thread count. All packing buffers are preallocated: multiplying allocates nothing.
+/// 6x16 SIMD micro-kernel. Work is split across the pool in bands of rows or columns; every
+/// output element is computed by one task in a fixed depth order, so results do not depend
+/// on the thread count. All packing buffers are preallocated: multiplying allocates nothing.
 public final class Matmul: @unchecked Sendable {
     static let kc = 256
     static let mc = 144
@@ -33,7 +33,10 @@ public final class Matmul: @unchecked Sendable {
         let unit = splitRows ? GemmKernel.mr : GemmKernel.nr
         let extent = splitRows ? m : n
         let units = (extent + unit - 1) / unit
-        let parts = min(threads, units)
+        // A few bands per thread (each at least ~2 row blocks or 256 columns, so re-packing
+        // the other operand stays cheap) let idle threads pick up a descheduled one's share.
+        let minBand = splitRows ? 2 * Matmul.mc : 256
+        let parts = min(units, max(threads, min(3 * threads, extent / minBand)))
         pool.run(tasks: parts, job: Split(
             engine: self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
             splitRows: splitRows, unit: unit, extent: extent, units: units, parts: parts))

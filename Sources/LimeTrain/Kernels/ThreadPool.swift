@@ -2,8 +2,10 @@ import Foundation
 
 /// A persistent pool of worker threads that runs indexed tasks; the calling thread takes part.
 ///
-/// Task `i` always runs on thread `i % threadCount` (the caller is thread 0), so work that
-/// writes disjoint outputs per task is deterministic. `run` allocates nothing.
+/// Threads claim tasks in order from a shared counter, so a thread that the OS deschedules
+/// does not hold up the others. Tasks must write disjoint outputs and use per-thread scratch
+/// only through their `thread` argument; results then do not depend on which thread ran
+/// which task. `run(tasks:job:)` allocates nothing.
 public final class ThreadPool: @unchecked Sendable {
     /// Number of threads taking part in `run`, including the caller.
     public let threadCount: Int
@@ -87,6 +89,8 @@ private final class PoolState: @unchecked Sendable {
     var generation = 0
     var pending = 0
     var taskCount = 0
+    var nextTask = 0
+    let claimLock = NSLock()
     var context: UnsafeRawPointer?
     var invoke: ((UnsafeRawPointer?, Int, Int) -> Void)?
     var stopping = false
@@ -105,15 +109,12 @@ private final class PoolState: @unchecked Sendable {
         self.context = context
         invoke = body
         taskCount = tasks
+        nextTask = 0
         pending = threadCount - 1
         generation &+= 1
         condition.broadcast()
         condition.unlock()
-        var i = 0
-        while i < tasks {
-            body(context, i, 0)
-            i += threadCount
-        }
+        drain(context, body, thread: 0)
         condition.lock()
         while pending > 0 { condition.wait() }
         invoke = nil
@@ -131,9 +132,8 @@ private final class PoolState: @unchecked Sendable {
                 return
             }
             seen = generation
-            let count = taskCount
             condition.unlock()
-            runShare(thread: thread, count: count)
+            runShare(thread: thread)
             condition.lock()
             pending -= 1
             if pending == 0 { condition.broadcast() }
@@ -142,14 +142,23 @@ private final class PoolState: @unchecked Sendable {
     }
 
     @inline(never)
-    private func runShare(thread: Int, count: Int) {
+    private func runShare(thread: Int) {
         condition.lock()
         let body = invoke!, context = self.context
         condition.unlock()
-        var i = thread
-        while i < count {
-            body(context, i, thread)
-            i += threadCount
+        drain(context, body, thread: thread)
+    }
+
+    /// Claims and runs tasks until none are left.
+    @inline(__always)
+    private func drain(_ context: UnsafeRawPointer?, _ body: (UnsafeRawPointer?, Int, Int) -> Void, thread: Int) {
+        while true {
+            claimLock.lock()
+            let task = nextTask
+            nextTask += 1
+            claimLock.unlock()
+            if task >= taskCount { return }
+            body(context, task, thread)
         }
     }
 }
