@@ -8,7 +8,8 @@ enum FeatureTemplates {
 
     /// Fine-grained tag features; `p1`, `p2` are the previous two predicted tags.
     @inline(__always)
-    static func tag(_ t: UnsafePointer<TokenInfo>, _ i: Int, _ p1: UInt64, _ p2: UInt64,
+    /// `d`: each padded position's tag-dictionary class (a lookahead for the right context).
+    static func tag(_ t: UnsafePointer<TokenInfo>, _ d: UnsafePointer<UInt64>, _ i: Int, _ p1: UInt64, _ p2: UInt64,
                     _ out: UnsafeMutablePointer<UInt64>) -> Int {
         let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
         typealias H = FeatureHashing
@@ -48,7 +49,13 @@ enum FeatureTemplates {
         out[33] = H.key(34, m1.suffix2)
         out[34] = H.key(35, p1, w.shape)
         out[35] = H.key(36, n1.prefix1, n1.suffix2)
-        return 36
+        out[36] = H.key(37, d[i + 1])
+        out[37] = H.key(38, d[i + 1], d[i + 2])
+        out[38] = H.key(39, p1, d[i + 1])
+        out[39] = H.key(40, w.lower, d[i + 1])
+        out[40] = H.key(41, w.word, w.flags & 13)
+        out[41] = H.key(42, w.shape, w.flags & 13, p1)
+        return 42
     }
 
     /// Coarse UPOS features given the predicted fine tags `tags` (padded like `t`).

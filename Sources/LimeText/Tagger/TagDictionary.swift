@@ -53,5 +53,15 @@ struct TagDictionary: Sendable, Equatable {
         }
     }
 
+    /// Sets `classes` to the history value (`TaggerClasses.history(c, 3)`) of each padded
+    /// position's dictionary class, -1 when the word is not in the dictionary.
+    func lookahead(_ infos: [TokenInfo], into classes: inout [UInt64]) {
+        classes.removeAll(keepingCapacity: true)
+        for (i, info) in infos.enumerated() {
+            let c = i < 2 || i >= infos.count - 2 ? -2 : lookup(info.word)
+            classes.append(TaggerClasses.history(c, 3))
+        }
+    }
+
     static func == (lhs: TagDictionary, rhs: TagDictionary) -> Bool { lhs.words == rhs.words && lhs.classes == rhs.classes }
 }

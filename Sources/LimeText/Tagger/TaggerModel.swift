@@ -6,7 +6,7 @@ import LimeSupport
 /// tags through its own `TaggerSession` (scratch buffers).
 public final class TaggerModel: Sendable {
     /// Version of the feature templates; a model with another version is refused.
-    public static let featureVersion: UInt32 = 2
+    public static let featureVersion: UInt32 = 4
 
     let tagWeights: SparseWeights
     let posWeights: SparseWeights

@@ -10,6 +10,7 @@ public final class TaggerSession {
     private var wordIndex: [Int] = []
     private var runHeads: [UInt64] = []
     private var runLengths: [UInt64] = []
+    private var dictionaryClasses: [UInt64] = []
 
     public init(model: TaggerModel) { self.model = model }
 
@@ -40,7 +41,9 @@ public final class TaggerSession {
                 afterBreak = true
                 continue
             }
-            infos.append(TokenInfo(base + start, count, afterBreak: afterBreak))
+            let spacing = tokenSpacing(base, text.count, start, start + count)
+            infos.append(TokenInfo(base + start, count, afterBreak: afterBreak,
+                                   spaceBefore: spacing.before, spaceAfter: spacing.after))
             wordIndex.append(i)
             afterBreak = false
             out.append(AnnotatedToken(start: span.start, end: span.end, tag: 0, pos: 0, ner: 0))
@@ -50,6 +53,7 @@ public final class TaggerSession {
         let n = wordIndex.count
         guard n > 0 else { return out }
         TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
+        model.tagDictionary.lookahead(infos, into: &dictionaryClasses)
         tags.removeAll(keepingCapacity: true)
         tagHistory.removeAll(keepingCapacity: true)
         tagHistory.append(TaggerClasses.history(-1, 1))
@@ -62,9 +66,11 @@ public final class TaggerSession {
                     // Fine tags, left to right.
                     for j in 0..<n {
                         let i = j + 2
-                        var best = model.tagDictionary.lookup(t[i].word)
+                        var best = Int(dictionaryClasses[i] & 0xFF) - 3
                         if best < 0 {
-                            let count = FeatureTemplates.tag(t, i, tagHistory[i - 1], tagHistory[i - 2], f)
+                            let count = dictionaryClasses.withUnsafeBufferPointer {
+                                FeatureTemplates.tag(t, $0.baseAddress!, i, tagHistory[i - 1], tagHistory[i - 2], f)
+                            }
                             model.tagWeights.score(f, count, into: s)
                             best = 0
                             for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }

@@ -75,7 +75,9 @@ public final class TaggerTrainer {
                     afterBreak = true
                     continue
                 }
-                infos.append(TokenInfo(text.baseAddress! + start, count, afterBreak: afterBreak))
+                let spacing = tokenSpacing(text.baseAddress!, text.count, start, start + count)
+                infos.append(TokenInfo(text.baseAddress! + start, count, afterBreak: afterBreak,
+                                       spaceBefore: spacing.before, spaceAfter: spacing.after))
                 afterBreak = false
                 func label(_ ids: [UInt8]?, _ classes: Int) -> Int {
                     guard let ids else { return -1 }
@@ -90,8 +92,9 @@ public final class TaggerTrainer {
         infos.append(.after)
         let n = gold.count
         guard n > 0 else { return }
-        var runHeads: [UInt64] = [], runLengths: [UInt64] = []
+        var runHeads: [UInt64] = [], runLengths: [UInt64] = [], dictionaryClasses: [UInt64] = []
         TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
+        tagDictionary.lookahead(infos, into: &dictionaryClasses)
         var history = [TaggerClasses.history(-1, 1), TaggerClasses.history(-1, 1)]
         let hasTags = doc.tags != nil, hasPOS = doc.pos != nil, hasNER = doc.ner != nil
         infos.withUnsafeBufferPointer { infoBuffer in
@@ -100,12 +103,14 @@ public final class TaggerTrainer {
                     let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
                     for j in 0..<n {
                         let i = j + 2
-                        var best = tagDictionary.lookup(t[i].word)
+                        var best = Int(dictionaryClasses[i] & 0xFF) - 3
                         if best >= 0 {
                             history.append(TaggerClasses.history(best, 1))
                             continue
                         }
-                        let count = FeatureTemplates.tag(t, i, history[i - 1], history[i - 2], f)
+                        let count = dictionaryClasses.withUnsafeBufferPointer {
+                            FeatureTemplates.tag(t, $0.baseAddress!, i, history[i - 1], history[i - 2], f)
+                        }
                         tag.score(f, count, into: s)
                         best = 0
                         for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }

@@ -12,7 +12,8 @@ struct TokenInfo {
     var suffix3: UInt64
     var suffix4: UInt64
     /// Bit 0: a whitespace token came right before this one. Bit 1: starts with an
-    /// ASCII capital letter.
+    /// ASCII capital letter. Bits 2, 3: whitespace (or the text's edge) right before,
+    /// right after the token (tells opening from closing quotes, hyphens from dashes).
     var flags: UInt64
 
     init(word: UInt64, lower: UInt64, shape: UInt64, prefix1: UInt64, prefix2: UInt64, prefix3: UInt64,
@@ -34,7 +35,7 @@ struct TokenInfo {
     static let after = padding(0x454e_44)
 
     /// Computes the hashes of the token `bytes[0..<count]`.
-    init(_ bytes: UnsafePointer<UInt8>, _ count: Int, afterBreak: Bool) {
+    init(_ bytes: UnsafePointer<UInt8>, _ count: Int, afterBreak: Bool, spaceBefore: Bool = false, spaceAfter: Bool = false) {
         let n = min(count, 256)
         var word = FeatureHashing.fnvOffset
         var lower = FeatureHashing.fnvOffset
@@ -75,6 +76,7 @@ struct TokenInfo {
         self.suffix3 = TokenInfo.suffix(bytes, n, 3)
         self.suffix4 = TokenInfo.suffix(bytes, n, 4)
         self.flags = (afterBreak ? 1 : 0) | (n > 0 && bytes[0] >= 65 && bytes[0] <= 90 ? 2 : 0)
+            | (spaceBefore ? 4 : 0) | (spaceAfter ? 8 : 0)
     }
 
     /// For each padded position: the lowercase hash of the last token of the run of
@@ -111,6 +113,14 @@ struct TokenInfo {
         }
         return h
     }
+}
+
+/// The spacing flags of the token `start..<end` of `text`: whitespace or the text's
+/// edge before it, after it.
+@inline(__always)
+func tokenSpacing(_ text: UnsafePointer<UInt8>, _ length: Int, _ start: Int, _ end: Int) -> (before: Bool, after: Bool) {
+    func space(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 }
+    return (start == 0 || space(text[start - 1]), end >= length || space(text[end]))
 }
 
 /// Whether `bytes[0..<count]` is whitespace only (spaCy's `is_space`: such tokens are
