@@ -62,6 +62,7 @@ struct BenchTrain: ParsableCommand {
             #""tokens_per_s":\#(String(format: "%.1f", r.tokensPerSecond))"#,
             #""tokens_per_cpu_s":\#(String(format: "%.1f", r.tokensPerCPUSecond))"#, #""loss":\#(String(format: "%.4f", r.finalLoss))"#,
         ]
+        fields.append(#""tasks_per_thread":[\#(r.tasksPerThread.map(String.init).joined(separator: ","))]"#)
         if let a = r.allocationsPerStep { fields.append(#""allocations_per_step":\#(a)"#) }
         if profile {
             let shares = r.profile.map { #""\#($0.0)":\#(String(format: "%.4f", $0.1))"# }.joined(separator: ",")

@@ -14,6 +14,8 @@ public enum TrainBenchmark {
         /// Tokens per CPU-second: with one thread, the throughput an uncontended core would see.
         public var tokensPerCPUSecond: Double { Double(tokensPerStep) / cpuSecondsPerStep }
         public let finalLoss: Float
+        /// Tasks run by each pool thread during the timed steps.
+        public let tasksPerThread: [Int]
         /// Share of step time per kernel family, largest first (empty unless profiled).
         public let profile: [(String, Double)]
         /// Heap allocations per timed step, when an allocation counter is preloaded.
@@ -36,6 +38,7 @@ public enum TrainBenchmark {
         model.profiler.reset()
         let counter = AllocationCounter.find()
         let allocsBefore = counter?() ?? 0
+        let tasksBefore = model.matmul.pool.tasksPerThread
         let start = Clock.now(), cpuStart = Clock.processCPU()
         var loss: Float = 0
         for _ in 0..<steps { loss = try trainer.step(input).loss }
@@ -44,6 +47,7 @@ public enum TrainBenchmark {
         return Result(
             parameters: model.parameters.parameterCount, threads: model.matmul.pool.threadCount, tokensPerStep: n,
             stepSeconds: elapsed / Double(steps), cpuSecondsPerStep: cpu / Double(steps), finalLoss: loss,
+            tasksPerThread: zip(model.matmul.pool.tasksPerThread, tasksBefore).map { $0 - $1 },
             profile: profile ? model.profiler.shares().map { ($0.0.name, $0.1) } : [],
             allocationsPerStep: allocs)
     }

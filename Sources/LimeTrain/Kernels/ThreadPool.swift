@@ -25,6 +25,9 @@ public final class ThreadPool: @unchecked Sendable {
 
     deinit { shared.stop() }
 
+    /// Tasks run so far by each thread (index 0 is the caller): shows whether workers take part.
+    public var tasksPerThread: [Int] { (0..<threadCount).map { shared.tasksRun[$0 * 8] } }
+
     /// The machine's active processor count.
     public static var machineThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
@@ -95,7 +98,14 @@ private final class PoolState: @unchecked Sendable {
     var invoke: ((UnsafeRawPointer?, Int, Int) -> Void)?
     var stopping = false
 
-    init(threadCount: Int) { self.threadCount = threadCount }
+    /// Per-thread task counters, 64 bytes apart so threads do not share a cache line.
+    let tasksRun: UnsafeMutablePointer<Int>
+
+    init(threadCount: Int) {
+        self.threadCount = threadCount
+        tasksRun = .allocate(capacity: threadCount * 8)
+        tasksRun.initialize(repeating: 0, count: threadCount * 8)
+    }
 
     func stop() {
         condition.lock()
@@ -158,6 +168,7 @@ private final class PoolState: @unchecked Sendable {
             nextTask += 1
             claimLock.unlock()
             if task >= taskCount { return }
+            tasksRun[thread * 8] += 1
             body(context, task, thread)
         }
     }
