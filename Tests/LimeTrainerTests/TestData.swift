@@ -38,14 +38,11 @@ enum TestData {
         return directory
     }()
 
-    /// Makes the pipeline's annotator: the native tagger, or `ShapeAnnotator` when the
-    /// shipped tagger model does not load in this build.
+    /// Makes the pipeline's annotator: the native tagger with the shipped model, as `lime run` does.
     static let makeAnnotator: () throws -> Annotator = {
         var config = PipelineConfig()
         config.annotator = "native"
-        if let maker = try? AnnotatorFactory.maker(name: "native", config: config), (try? maker()) != nil { return maker }
-        print("note: native tagger unavailable in this build; trainer tests use ShapeAnnotator")
-        return { ShapeAnnotator() }
+        return try! AnnotatorFactory.maker(name: "native", config: config)
     }()
 
     static func dataset() throws -> ShardDataset { try ShardDataset(directory: directory, tokenizer: tokenizerPath) }
