@@ -36,9 +36,9 @@ public enum TrainBenchmark {
         for _ in 0..<warmup { _ = try trainer.step(input) }
         model.profiler.enabled = profile
         model.profiler.reset()
+        let tasksBefore = model.matmul.pool.tasksPerThread
         let counter = AllocationCounter.find()
         let allocsBefore = counter?() ?? 0
-        let tasksBefore = model.matmul.pool.tasksPerThread
         let start = Clock.now(), cpuStart = Clock.processCPU()
         var loss: Float = 0
         for _ in 0..<steps { loss = try trainer.step(input).loss }
