@@ -13,7 +13,8 @@ TAGGER_EPOCHS ?= 6
 TAGGER_PRUNE ?= 1.0
 TAGGER_SILVER = $(TAGGER_OUT)/silver-train.jsonl $(TAGGER_OUT)/extra-wiki.jsonl \
   $(TAGGER_OUT)/extra-pydoc.jsonl $(TAGGER_OUT)/extra-linuxdoc.jsonl $(TAGGER_OUT)/extra-bible.jsonl \
-  $(TAGGER_OUT)/extra-bible2.jsonl $(TAGGER_OUT)/extra-linuxdoc2.jsonl $(TAGGER_OUT)/extra-pydoc2.jsonl
+  $(TAGGER_OUT)/extra-bible2.jsonl $(TAGGER_OUT)/extra-linuxdoc2.jsonl $(TAGGER_OUT)/extra-pydoc2.jsonl \
+  $(TAGGER_OUT)/extra-bible3.jsonl $(TAGGER_OUT)/extra-linuxdoc3.jsonl $(TAGGER_OUT)/extra-pydoc3.jsonl
 SILVER = python3 Pipelines/tagger/silver.py
 
 .PHONY: tagger-model tagger-silver bench-annotate test-tagger
@@ -49,6 +50,12 @@ $(TAGGER_OUT)/extra-linuxdoc2.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
 	$(SILVER) --texts $< --every 25 --offset 13 --out $@
 $(TAGGER_OUT)/extra-pydoc2.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
 	$(SILVER) --texts $< --every 10 --offset 3 --limit 300 --out $@
+$(TAGGER_OUT)/extra-bible3.jsonl: $(TAGGER_CORPUS)/bible.jsonl
+	$(SILVER) --texts $< --every 10 --offset 7 --out $@
+$(TAGGER_OUT)/extra-linuxdoc3.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
+	$(SILVER) --texts $< --every 25 --offset 19 --out $@
+$(TAGGER_OUT)/extra-pydoc3.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
+	$(SILVER) --texts $< --every 10 --offset 7 --limit 400 --out $@
 tagger-silver: $(TAGGER_SILVER)
 
 # Train (deterministic: fixed seed, sorted weights), prune, ship.
@@ -61,7 +68,7 @@ tagger-model: $(TAGGER_SILVER)
 	sha256sum $(TAGGER_MODEL)
 
 # Held-out text: silver.py's held-out split plus corpus documents never used in training
-# (training takes i % 10 in {0, 3} of pydoc and bible, i % 25 in {0, 13} of linuxdoc;
+# (training takes i % 10 in {0, 3, 7} of pydoc and bible, i % 25 in {0, 13, 19} of linuxdoc;
 # the benchmark takes i % 40 == 5 of pydoc and bible, i % 100 == 51 of linuxdoc).
 bench-annotate: $(TAGGER_OUT)/heldout.jsonl $(TAGGER_CORPUS)/pydoc.jsonl $(TAGGER_CORPUS)/linuxdoc.jsonl $(TAGGER_CORPUS)/bible.jsonl
 	$(TAGGER_RELEASE)
