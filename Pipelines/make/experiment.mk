@@ -1,13 +1,16 @@
 # The LIME ablation (issue 5): corpus -> tokenizer -> shards -> baseline, lime, lime+1 with
 # identical data order, seed, steps and model size -> experiment/report.md, results.json, SVGs.
-# `make experiment` is the full run (hours on 2 cores); `make experiment-small` a quick one.
+# `make experiment` is the committed run (medium.json: about 15 minutes on 2 cores);
+# `make experiment EXP_CONFIG=Pipelines/experiment/config.json` a larger one (hours);
+# `make experiment-small` a quick one.
 EXP_SCRATCH ?= .build
 EXP_LIME = $(EXP_SCRATCH)/release/lime
-EXP_CORPUS = data/corpus/all.jsonl
+EXP_SOURCE = data/corpus/all.jsonl
+EXP_CORPUS = data/experiment/corpus-shuffled.jsonl
 EXP_TOKENIZER = data/experiment/tokenizer-8k.model
 EXP_DATA = data/experiment/shards
 EXP_RUNS = experiment/runs
-EXP_CONFIG ?= Pipelines/experiment/config.json
+EXP_CONFIG ?= Pipelines/experiment/medium.json
 EXP_METADATA ?= tag
 
 .PHONY: experiment experiment-small experiment-train experiment-report
@@ -16,11 +19,16 @@ $(EXP_LIME):
 	swift build -c release --scratch-path $(EXP_SCRATCH) --product lime
 
 # The corpus needs the Python and Linux documentation packages besides the demo's.
-$(EXP_CORPUS):
+$(EXP_SOURCE):
 	@for p in python3.11-doc linux-doc-6.1; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
-	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_CORPUS)
+	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_SOURCE)
+
+# Documents shuffled (seeded) so that every shard mixes the four sources.
+$(EXP_CORPUS): $(EXP_SOURCE)
+	mkdir -p $(dir $@)
+	python3 Pipelines/experiment/shuffle_corpus.py $(EXP_SOURCE) $@ --seed 1
 
 $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
 	mkdir -p $(dir $@)

@@ -187,9 +187,9 @@ struct TaggerAnnotate: ParsableCommand {
             tokens += annotated.count
             let items = annotated.map { t -> String in
                 let word = String(decoding: text[Int(t.start)..<Int(t.end)], as: UTF8.self)
-                return #"{"text":\#(jsonString(word)),"start":\#(t.start),"end":\#(t.end),"tag":\#(jsonString(TagSets.tag.label(t.tag))),"pos":\#(jsonString(TagSets.pos.label(t.pos))),"ent":\#(jsonString(TagSets.ner.label(t.ner)))}"#
+                return #"{"text":\#(JSONText.quote(word)),"start":\#(t.start),"end":\#(t.end),"tag":\#(JSONText.quote(TagSets.tag.label(t.tag))),"pos":\#(JSONText.quote(TagSets.pos.label(t.pos))),"ent":\#(JSONText.quote(TagSets.ner.label(t.ner)))}"#
             }
-            out += #"{"id":\#(jsonString(id)),"text":\#(jsonString(doc.text)),"tokens":[\#(items.joined(separator: ","))]}"# + "\n"
+            out += #"{"id":\#(JSONText.quote(id)),"text":\#(JSONText.quote(doc.text)),"tokens":[\#(items.joined(separator: ","))]}"# + "\n"
         }
         try AtomicFile.write(out, to: output)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -206,19 +206,3 @@ private func threadCPUSeconds() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
-/// A JSON string literal.
-private func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
