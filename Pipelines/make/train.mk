@@ -36,3 +36,8 @@ check-fma:
 # inside `swift test`; this target runs just the trainer's suites.
 test-train:
 	swift test --scratch-path $(LIME_SCRATCH) --filter LimeTrainTests
+
+# Training throughput with LIME metadata embeddings (tag + ner tables) vs the baseline.
+bench-lime-overhead:
+	$(LIME_RELEASE)
+	python3 Pipelines/bench/bench_lime_overhead.py $(LIME_BIN) --rounds 3 --threads 1
