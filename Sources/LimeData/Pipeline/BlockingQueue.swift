@@ -2,7 +2,7 @@ import Foundation
 
 /// A bounded FIFO queue for handing work between threads; `close()` ends it.
 final class BlockingQueue<Element> {
-    private var items: [Element] = []
+    private var items: [Element?] = []  // popped slots are cleared at once: no element outlives its pop
     private var head = 0
     private let capacity: Int
     private var closed = false
@@ -29,6 +29,7 @@ final class BlockingQueue<Element> {
         while head == items.count && !closed { condition.wait() }
         if head == items.count { return nil }
         let element = items[head]
+        items[head] = nil
         head += 1
         if head > 1024 && head * 2 > items.count {
             items.removeFirst(head)
