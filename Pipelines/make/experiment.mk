@@ -6,6 +6,8 @@
 EXP_SCRATCH ?= .build
 EXP_LIME = $(EXP_SCRATCH)/release/lime
 EXP_SOURCE = data/corpus/all.jsonl
+EXP_ARITH_TRAIN = data/experiment/arith-train.jsonl
+EXP_ARITH_HELDOUT = data/experiment/arith-heldout.jsonl
 EXP_CORPUS = data/experiment/corpus-shuffled.jsonl
 EXP_TOKENIZER = data/experiment/tokenizer-8k.model
 EXP_DATA = data/experiment/shards
@@ -13,7 +15,7 @@ EXP_RUNS = experiment/runs
 EXP_CONFIG ?= Pipelines/experiment/medium.json
 EXP_METADATA ?= tag
 
-.PHONY: experiment experiment-small experiment-train experiment-report
+.PHONY: experiment experiment-small experiment-train experiment-probe experiment-report
 
 $(EXP_LIME):
 	swift build -c release --scratch-path $(EXP_SCRATCH) --product lime
@@ -25,10 +27,16 @@ $(EXP_SOURCE):
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_SOURCE)
 
-# Documents shuffled (seeded) so that every shard mixes the four sources.
-$(EXP_CORPUS): $(EXP_SOURCE)
+# Arithmetic problems for the probe: training documents and a held-out set.
+$(EXP_ARITH_TRAIN) $(EXP_ARITH_HELDOUT) &:
+	python3 Pipelines/experiment/arithmetic.py --train $(EXP_ARITH_TRAIN) --heldout $(EXP_ARITH_HELDOUT) --seed 1
+
+# Documents (text and arithmetic) shuffled, seeded, so that every shard mixes all sources.
+$(EXP_CORPUS): $(EXP_SOURCE) $(EXP_ARITH_TRAIN)
 	mkdir -p $(dir $@)
-	python3 Pipelines/experiment/shuffle_corpus.py $(EXP_SOURCE) $@ --seed 1
+	cat $(EXP_SOURCE) $(EXP_ARITH_TRAIN) > $@.all
+	python3 Pipelines/experiment/shuffle_corpus.py $@.all $@ --seed 1
+	rm -f $@.all
 
 $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
 	mkdir -p $(dir $@)
@@ -44,10 +52,15 @@ experiment-train: $(EXP_DATA)/manifest.json
 	  else $(EXP_LIME) train --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --variant $$v --metadata $(EXP_METADATA) --config $(EXP_CONFIG) --out $$run; fi || exit 1; \
 	done
 
+experiment-probe: $(EXP_ARITH_HELDOUT)
+	for v in baseline lime limeplus1; do \
+	  $(EXP_LIME) probe --checkpoint $(EXP_RUNS)/$$v --problems $(EXP_ARITH_HELDOUT) --json $(EXP_RUNS)/$$v/arith.json || exit 1; \
+	done
+
 experiment-report:
 	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out experiment
 
-experiment: experiment-train experiment-report
+experiment: experiment-train experiment-probe experiment-report
 
 experiment-small:
 	$(MAKE) experiment EXP_CONFIG=Pipelines/experiment/small.json EXP_RUNS=experiment/runs-small

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import LimeData
+import LimeSupport
+import LimeTrainer
+
+/// `lime probe`: answer accuracy on held-out arithmetic problems.
+struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Arithmetic probe: answer accuracy on held-out problems (oracle metadata for LIME variants).")
+
+    @Option(help: "Run directory holding checkpoint.lime.") var checkpoint: String
+    @Option(help: "Problems, JSONL: {\"prompt\": \"37 + 45 =\", \"answer\": \"82\"} per line.") var problems: String
+    @Option(help: "Write the result as JSON to this file.") var json: String?
+
+    func run() throws {
+        var config = PipelineConfig()
+        config.annotator = "native"
+        let annotator = try AnnotatorFactory.maker(name: "native", config: config)()
+        let generator = try Generator(run: checkpoint, annotator: annotator)
+        let result = try ArithmeticProbe.run(generator: generator, annotator: annotator, problems: try ArithmeticProbe.load(problems))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let line = String(decoding: try encoder.encode(result), as: UTF8.self)
+        if let json { try AtomicFile.write(line + "\n", to: json) }
+        print(line)
+    }
+}
