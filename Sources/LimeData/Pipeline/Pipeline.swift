@@ -67,13 +67,14 @@ public final class Pipeline {
         let tagsetsSHA = Hashing.sha256(Array(TagSets.canonicalJSON().utf8))
         let probe = try makeAnnotator()
         let fingerprint = probe.fingerprint
+        let fingerprintText = fingerprint.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
 
         let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
         var identity = config.identity()
         identity["inputs"] = files.map(\.path).joined(separator: "\n")
         identity["tokenizer_sha256"] = model.sha256
         identity["tagsets_sha256"] = Hashing.hex(tagsetsSHA)
-        identity["annotator_fingerprint"] = probe.fingerprint.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        identity["annotator_fingerprint"] = fingerprintText
         identity["partition"] = partition?.description ?? ""
         let existing = try store.config()
         if existing.isEmpty {
@@ -84,7 +85,7 @@ public final class Pipeline {
                 throw PipelineError("\(directory) was produced with a different configuration (\(differing.joined(separator: ", ")) differ); use a new output directory or the original settings")
             }
         }
-        try recordComponents(store, model: model, annotator: probe, tagsetsSHA: tagsetsSHA)
+        try recordComponents(store, model: model, fingerprint: fingerprint, fingerprintText: fingerprintText, tagsetsSHA: tagsetsSHA)
         let changed = try store.registerInputs(files)
         if !changed.isEmpty {
             throw PipelineError("input changed since the first run of \(directory): \(changed.joined(separator: ", "))")
@@ -220,12 +221,11 @@ public final class Pipeline {
         return summary
     }
 
-    private func recordComponents(_ store: ProvenanceStore, model: SentencePieceModel, annotator: Annotator,
-                                  tagsetsSHA: [UInt8]) throws {
+    private func recordComponents(_ store: ProvenanceStore, model: SentencePieceModel, fingerprint: [String: String],
+                                  fingerprintText: String, tagsetsSHA: [UInt8]) throws {
         try store.setComponent(name: "tokenizer", version: "sentencepiece", path: model.path, sha256: model.sha256)
         try store.setComponent(name: "tagsets", version: "1", path: "Schemas/tagsets.json", sha256: Hashing.hex(tagsetsSHA))
-        let fingerprint = annotator.fingerprint.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-        try store.setComponent(name: "annotator", version: fingerprint, path: nil, sha256: annotator.fingerprint["model_sha256"])
+        try store.setComponent(name: "annotator", version: fingerprintText, path: nil, sha256: fingerprint["model_sha256"])
         try store.setComponent(name: "lime", version: LimeVersion.string, path: nil, sha256: nil)
         try store.setComponent(name: "shard-format", version: String(ShardFormat.version), path: nil, sha256: nil)
     }

@@ -83,7 +83,8 @@ public final class UnitProcessor {
                 reject(document, stage: "align", "\(error)")
             }
         }
-        finish("align", kept.reduce(0) { $0 + $1.aligned.count }, since: start)
+        let tokens = kept.reduce(0) { $0 + $1.aligned.count }
+        finish("align", tokens, since: start)
 
         start = Date()
         var shard: ShardRecord?
@@ -92,7 +93,6 @@ public final class UnitProcessor {
             let bytes = try writer.serialize(kept.map(\.aligned))
             let file = ShardFormat.fileName(inputIndex: unit.key.input, unitOrdinal: unit.key.ordinal)
             try AtomicFile.write(bytes, to: (shardDirectory as NSString).appendingPathComponent(file))
-            let tokens = kept.reduce(0) { $0 + $1.aligned.count }
             shard = ShardRecord(file: file, input: unit.key.input, ordinal: unit.key.ordinal, documents: kept.count,
                                 tokens: tokens, bytes: bytes.count, sha256: Hashing.hex(Hashing.sha256(bytes)))
             for (position, document) in kept.enumerated() {
