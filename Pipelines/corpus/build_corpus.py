@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build demo/experiment corpora as JSONL ({"id", "text"} per line) from Debian packages.
 
-  python3 Pipelines/corpus/build_corpus.py --source handbook|bible|pydoc|linuxdoc|all \\
+  python3 Pipelines/corpus/build_corpus.py --source handbook|bible|pydoc|linuxdoc|wordnet|foldoc|all \\
       --output data/corpus/<name>.jsonl
 
 Sources (see Pipelines/corpus/README.md for licences):
@@ -9,6 +9,8 @@ Sources (see Pipelines/corpus/README.md for licences):
   bible     sword-text-web     World English Bible (public domain), one document per chapter
   pydoc     python3.11-doc     Python 3.11 documentation, reST prose
   linuxdoc  linux-doc-6.1      Linux kernel documentation, reST prose
+  wordnet   wordnet-base       WordNet 3.0 noun glosses as "<Lemma> is <definition>." sentences
+  foldoc    dict-foldoc        Free On-line Dictionary of Computing, entry prose
 Output order is deterministic; empty documents are skipped; the file is written atomically.
 """
 import argparse
@@ -18,6 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import dictionaries  # noqa: E402
 import handbook  # noqa: E402
 import rest  # noqa: E402
 import sword  # noqa: E402
@@ -31,6 +34,8 @@ SOURCES = {
     "pydoc": lambda: rest.records(rest.PYDOC_DIR, "pydoc"),
     "linuxdoc": lambda: rest.records(LINUXDOC_DIR, "linuxdoc", suffix=".rst.gz",
                                      skip=("translations", "sphinx", "sphinx-static")),
+    "wordnet": lambda: dictionaries.wordnet_records(),
+    "foldoc": lambda: dictionaries.foldoc_records(),
 }
 ALL = ["handbook", "bible", "pydoc", "linuxdoc"]
 

@@ -106,3 +106,58 @@ def test_handbook_corpus_is_at_least_one_megabyte(tmp_path):
     texts = [json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines()]
     assert sum(len(t.encode("utf-8")) for t in texts) >= 1_000_000
     assert all(t.strip() for t in texts) and not any("<div" in t for t in texts)
+
+
+# --- dictionaries.py: WordNet glosses and FOLDOC prose -------------------------------------
+
+import dictionaries  # noqa: E402
+
+WORDNET_LINE = ("09053947 15 n 02 Birmingham 1 Pittsburgh_of_the_South 0 002 @i 08524735 n 0000 "
+                "#p 09053185 n 0000 | the largest city in Alabama; located in northeastern Alabama; "
+                "\"the steel mills of Birmingham\"  \n")
+
+
+def test_wordnet_sentence_names_the_lemma_and_keeps_examples():
+    assert dictionaries.wordnet_sentences(WORDNET_LINE) == [
+        "Birmingham is the largest city in Alabama; located in northeastern Alabama.",
+        "The steel mills of Birmingham.",
+    ]
+    # The licence header (indented lines) and lines without a gloss give nothing.
+    assert dictionaries.wordnet_sentences("  1 This software and database is being provided\n") == []
+
+
+def test_wordnet_records_group_synsets(tmp_path):
+    data = tmp_path / "data.noun"
+    lines = [WORDNET_LINE.replace("Birmingham 1", f"City{i} 1") for i in range(40)]
+    data.write_text("  1 licence header\n" + "".join(lines), encoding="utf-8")
+    records = list(dictionaries.wordnet_records(str(data)))
+    text = "\n\n".join(t for _, t in records)
+    assert [i for i, _ in records] == [f"wordnet/{n}" for n in range(len(records))]
+    assert all(f"City{i} is the largest city in Alabama" in text for i in range(40))
+
+
+FOLDOC = """00-database-short
+     The Free On-line Dictionary of Computing
+Ada
+
+   <language> A {Pascal}-descended language, designed by {Jean
+   Ichbiah (http://example.org/ichbiah)} at {CII Honeywell Bull} for the US Department of Defense.
+
+   (1997-06-30)
+
+"""
+
+
+def test_foldoc_prose_strips_markup(tmp_path):
+    entries = dict(dictionaries.foldoc_entries(FOLDOC))
+    assert set(entries) == {"00-database-short", "Ada"}
+    assert dictionaries.foldoc_prose(entries["Ada"]) == [
+        "A Pascal-descended language, designed by Jean Ichbiah at CII Honeywell Bull "
+        "for the US Department of Defense."]
+    import gzip
+    path = tmp_path / "foldoc.dict.dz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write(FOLDOC)
+    assert list(dictionaries.foldoc_records(str(path))) == [
+        ("foldoc/0", "A Pascal-descended language, designed by Jean Ichbiah at CII Honeywell Bull "
+                     "for the US Department of Defense.")]
