@@ -15,7 +15,7 @@ usage: bench_annotate.py --heldout out/tagger/heldout.jsonl [--texts data/corpus
 The held-out file holds {"id", "text", ...} documents the model was not trained on
 (`silver.py` writes it; only "text" is used here).
 """
-import argparse, json, os, shlex, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shlex, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from silver import conllu_sentences, token_records  # noqa: E402
@@ -97,6 +97,10 @@ def main():
         "entity_f1": round(native["entity_f1"], 5),
         "ewt_dev_tag_accuracy_native": round(native_ewt["tag_accuracy"], 5),
         "ewt_dev_tag_accuracy_spacy": round(gold_right / gold_total, 5),
+        # Peak resident set of the largest `lime tagger` child (model loaded, whole run)
+        # and of this Python process (spaCy's two pipelines loaded).
+        "native_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "spacy_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(report))
     print(f"speed (CPU, one core): native {native_tps:,.0f} tokens/s, spaCy tagger+NER {spacy_tps:,.0f} tokens/s: "
@@ -104,6 +108,8 @@ def main():
     print(f"agreement with spaCy: token F1 {native['token_f1']:.2%}, tag {native['tag_accuracy']:.2%} (target >= 97%), "
           f"UPOS {native['pos_accuracy']:.2%}, entity F1 {native['entity_f1']:.2%} (target >= 85%)", file=sys.stderr)
     print(f"EWT dev gold tags: native {native_ewt['tag_accuracy']:.2%}, spaCy {gold_right / gold_total:.2%}", file=sys.stderr)
+    print(f"peak resident: native {report['native_peak_rss_mb']} MB (target < 200 MB), "
+          f"spaCy process {report['spacy_process_peak_rss_mb']} MB", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -196,6 +196,8 @@ def main():
     ap.add_argument("--every", type=int, default=1, help="... taking every N-th document ...")
     ap.add_argument("--offset", type=int, default=0, help="... starting at this index ...")
     ap.add_argument("--limit", type=int, default=0, help="... at most this many (0: all) ...")
+    ap.add_argument("--exclude", action="append", default=[], metavar="EVERY:OFFSET",
+                    help="... leaving out documents i with i %% EVERY == OFFSET (repeatable: held-out text) ...")
     ap.add_argument("--out", help="... into this JSONL file")
     args = ap.parse_args()
 
@@ -218,9 +220,12 @@ def main():
         return
 
     if args.texts:
+        excluded = [tuple(int(x) for x in spec.split(":")) for spec in args.exclude]
         docs = []
         with open(args.texts, encoding="utf-8") as f:
             for i, line in enumerate(f):
+                if any(i % e == o for e, o in excluded):
+                    continue
                 if i % args.every == args.offset and line.strip():
                     docs.append(json.loads(line))
         if args.limit:
