@@ -1,6 +1,7 @@
 # Native tagger targets (issue 3). Included from the top-level Makefile:  include Pipelines/make/tagger.mk
 #   make tagger-model     silver data (spaCy) + gold EWT -> Sources/LimeText/Resources/tagger-en.lmtag
 #   make bench-annotate   native vs spaCy on held-out real text, one run, ratios printed
+#   make tagger-norms     re-export spaCy's NORM exceptions (Sources/LimeText/Resources/spacy-norms.tsv)
 # TAGGER_SCRATCH lets parallel agents keep separate build directories.
 TAGGER_SCRATCH ?= .build
 TAGGER_RELEASE = swift build -c release --scratch-path $(TAGGER_SCRATCH) --product lime
@@ -10,14 +11,14 @@ TAGGER_MODEL = Sources/LimeText/Resources/tagger-en.lmtag
 TAGGER_EWT = ../shared/data/ud-english-ewt
 TAGGER_CORPUS = data/corpus
 TAGGER_EPOCHS ?= 6
-TAGGER_PRUNE ?= 1.0
+TAGGER_PRUNE ?= 1.5
+# Silver text: every corpus document except the benchmark's held-out ones (see bench-annotate).
 TAGGER_SILVER = $(TAGGER_OUT)/silver-train.jsonl $(TAGGER_OUT)/extra-wiki.jsonl \
-  $(TAGGER_OUT)/extra-pydoc.jsonl $(TAGGER_OUT)/extra-linuxdoc.jsonl $(TAGGER_OUT)/extra-bible.jsonl \
-  $(TAGGER_OUT)/extra-bible2.jsonl $(TAGGER_OUT)/extra-linuxdoc2.jsonl $(TAGGER_OUT)/extra-pydoc2.jsonl \
-  $(TAGGER_OUT)/extra-bible3.jsonl $(TAGGER_OUT)/extra-linuxdoc3.jsonl $(TAGGER_OUT)/extra-pydoc3.jsonl
+  $(TAGGER_OUT)/rest-pydoc.jsonl $(TAGGER_OUT)/rest-linuxdoc.jsonl $(TAGGER_OUT)/rest-bible.jsonl \
+  $(TAGGER_OUT)/wordnet.jsonl $(TAGGER_OUT)/foldoc.jsonl
 SILVER = python3 Pipelines/tagger/silver.py
 
-.PHONY: tagger-model tagger-silver bench-annotate test-tagger
+.PHONY: tagger-model tagger-silver tagger-norms bench-annotate test-tagger
 
 # gensim's wheel (LGPL-2.1 code; we use only its test texts: Lee news corpus, Wikipedia sample).
 $(TAGGER_OUT)/gensim.stamp:
@@ -26,9 +27,17 @@ $(TAGGER_OUT)/gensim.stamp:
 	touch $@
 TAGGER_WHEEL = $$(ls $(TAGGER_OUT)/gensim-4.4.0-*.whl | head -1)
 
-$(TAGGER_CORPUS)/pydoc.jsonl:
+# Debian packages of the tagger's corpora (beside the demo's, which `make deps` installs).
+TAGGER_APT = python3.11-doc linux-doc-6.1 wordnet-base dict-foldoc
+$(TAGGER_OUT)/apt.stamp:
+	@for p in $(TAGGER_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+	mkdir -p $(TAGGER_OUT) && touch $@
+
+$(TAGGER_CORPUS)/pydoc.jsonl: | $(TAGGER_OUT)/apt.stamp
 	python3 Pipelines/corpus/build_corpus.py --source pydoc --output $@
-$(TAGGER_CORPUS)/linuxdoc.jsonl:
+$(TAGGER_CORPUS)/linuxdoc.jsonl: | $(TAGGER_OUT)/apt.stamp
 	python3 Pipelines/corpus/build_corpus.py --source linuxdoc --output $@
 
 # spaCy-annotated silver (handbook, Lee news, Wikipedia; EWT train words with gold tags
@@ -38,38 +47,43 @@ $(TAGGER_OUT)/silver-train.jsonl $(TAGGER_OUT)/heldout.jsonl &: $(TAGGER_OUT)/ge
 	  --out-train $(TAGGER_OUT)/silver-train.jsonl --out-heldout $(TAGGER_OUT)/heldout.jsonl
 $(TAGGER_OUT)/extra-wiki.jsonl: $(TAGGER_OUT)/gensim.stamp
 	$(SILVER) --gensim-wheel $(TAGGER_WHEEL) --wiki-rest $@
-$(TAGGER_OUT)/extra-pydoc.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
-	$(SILVER) --texts $< --every 10 --out $@
-$(TAGGER_OUT)/extra-linuxdoc.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
-	$(SILVER) --texts $< --every 25 --out $@
-$(TAGGER_OUT)/extra-bible.jsonl: $(TAGGER_CORPUS)/bible.jsonl
-	$(SILVER) --texts $< --every 10 --out $@
-$(TAGGER_OUT)/extra-bible2.jsonl: $(TAGGER_CORPUS)/bible.jsonl
-	$(SILVER) --texts $< --every 10 --offset 3 --out $@
-$(TAGGER_OUT)/extra-linuxdoc2.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
-	$(SILVER) --texts $< --every 25 --offset 13 --out $@
-$(TAGGER_OUT)/extra-pydoc2.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
-	$(SILVER) --texts $< --every 10 --offset 3 --limit 300 --out $@
-$(TAGGER_OUT)/extra-bible3.jsonl: $(TAGGER_CORPUS)/bible.jsonl
-	$(SILVER) --texts $< --every 10 --offset 7 --out $@
-$(TAGGER_OUT)/extra-linuxdoc3.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
-	$(SILVER) --texts $< --every 25 --offset 19 --out $@
-$(TAGGER_OUT)/extra-pydoc3.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
-	$(SILVER) --texts $< --every 10 --offset 7 --limit 400 --out $@
+$(TAGGER_CORPUS)/wordnet.jsonl: | $(TAGGER_OUT)/apt.stamp
+	python3 Pipelines/corpus/build_corpus.py --source wordnet --output $@
+$(TAGGER_CORPUS)/foldoc.jsonl: | $(TAGGER_OUT)/apt.stamp
+	python3 Pipelines/corpus/build_corpus.py --source foldoc --output $@
+$(TAGGER_OUT)/rest-pydoc.jsonl: $(TAGGER_CORPUS)/pydoc.jsonl
+	$(SILVER) --texts $< --exclude 40:5 --out $@
+$(TAGGER_OUT)/rest-linuxdoc.jsonl: $(TAGGER_CORPUS)/linuxdoc.jsonl
+	$(SILVER) --texts $< --exclude 100:51 --out $@
+$(TAGGER_OUT)/rest-bible.jsonl: $(TAGGER_CORPUS)/bible.jsonl
+	$(SILVER) --texts $< --exclude 40:5 --out $@
+$(TAGGER_OUT)/wordnet.jsonl: $(TAGGER_CORPUS)/wordnet.jsonl
+	$(SILVER) --texts $< --out $@
+$(TAGGER_OUT)/foldoc.jsonl: $(TAGGER_CORPUS)/foldoc.jsonl
+	$(SILVER) --texts $< --out $@
 tagger-silver: $(TAGGER_SILVER)
 
-# Train (deterministic: fixed seed, sorted weights), prune, ship.
-tagger-model: $(TAGGER_SILVER)
+# spaCy's NORM exceptions, which the spaCy-row features need (committed; rerun after a spaCy model update).
+tagger-norms:
+	python3 Pipelines/tagger/export_norms.py --output Sources/LimeText/Resources/spacy-norms.tsv
+
+# Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, then prune
+# to TAGGER_PRUNE (size, memory and speed against accuracy: see the README beside the
+# model) and ship. `make tagger-model TAGGER_PRUNE=x` re-prunes without retraining.
+$(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	$(TAGGER_RELEASE)
-	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune $(TAGGER_PRUNE) \
+	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 \
 	  --description "lime native tagger: UD English EWT train (gold tags, CC BY-SA 4.0) + spaCy en_core_web_sm 3.8 silver; recipe Pipelines/make/tagger.mk" \
-	  --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
+	  --output $@ --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
+tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
+	$(TAGGER_RELEASE)
+	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-en.lmtag
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 
 # Held-out text: silver.py's held-out split plus corpus documents never used in training
-# (training takes i % 10 in {0, 3, 7} of pydoc and bible, i % 25 in {0, 13, 19} of linuxdoc;
-# the benchmark takes i % 40 == 5 of pydoc and bible, i % 100 == 51 of linuxdoc).
+# (the benchmark takes i % 40 == 5 of pydoc and bible, i % 100 == 51 of linuxdoc; training
+# takes every other document of those corpora).
 bench-annotate: $(TAGGER_OUT)/heldout.jsonl $(TAGGER_CORPUS)/pydoc.jsonl $(TAGGER_CORPUS)/linuxdoc.jsonl $(TAGGER_CORPUS)/bible.jsonl
 	$(TAGGER_RELEASE)
 	python3 Pipelines/tagger/bench_annotate.py --tagger "$(TAGGER_BIN) tagger" --model $(TAGGER_MODEL) \

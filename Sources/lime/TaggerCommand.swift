@@ -94,9 +94,9 @@ struct TaggerEval: ParsableCommand {
         }
         var json: String {
             let e = evaluation
-            return String(format: #"{"tokens":%d,"seconds":%.6f,"cpu_seconds":%.6f,"tokens_per_second":%.1f,"tokens_per_cpu_second":%.1f,"token_f1":%.6f,"tag_accuracy":%.6f,"pos_accuracy":%.6f,"entity_precision":%.6f,"entity_recall":%.6f,"entity_f1":%.6f,"reference_entities":%d}"#,
+            return String(format: #"{"tokens":%d,"seconds":%.6f,"cpu_seconds":%.6f,"tokens_per_second":%.1f,"tokens_per_cpu_second":%.1f,"token_f1":%.6f,"tag_accuracy":%.6f,"pos_accuracy":%.6f,"entity_precision":%.6f,"entity_recall":%.6f,"entity_f1":%.6f,"reference_entities":%d,"peak_rss_mb":%.1f}"#,
                           tokens, seconds, cpuSeconds, Double(tokens) / max(seconds, 1e-9), Double(tokens) / max(cpuSeconds, 1e-9), e.tokenF1, e.tagAccuracy, e.posAccuracy,
-                          e.entityPrecision, e.entityRecall, e.entityF1, e.referenceEntities)
+                          e.entityPrecision, e.entityRecall, e.entityF1, e.referenceEntities, peakResidentMegabytes())
         }
     }
 
@@ -206,3 +206,17 @@ private func threadCPUSeconds() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
+
+/// This process's peak resident set so far, in MB (the model loaded, the documents read):
+/// `VmHWM` of /proc/self/status, which, unlike `getrusage`'s maxrss, does not carry over
+/// the memory of the parent that forked this process.
+func peakResidentMegabytes() -> Double {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+        return kilobytes / 1024
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}

@@ -31,6 +31,7 @@ import Testing
         #expect(loaded.tagWeights == model.tagWeights)
         #expect(loaded.posWeights == model.posWeights)
         #expect(loaded.nerWeights == model.nerWeights)
+        #expect(loaded.previewWeights == model.previewWeights)
         #expect(loaded.tagDictionary == model.tagDictionary)
         #expect(try loaded.serialized() == bytes)
         #expect(model.weightCount > 0)

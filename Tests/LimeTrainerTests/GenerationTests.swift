@@ -6,7 +6,7 @@ import Testing
 @Suite struct GenerationTests {
     /// A small LIME+1 model trained on the fixture (tag metadata only).
     static let run: String = {
-        var spec = try! ResumeTests.spec(.limePlus1, steps: 400)
+        var spec = try! ResumeTests.spec(.limePlus1, steps: 600)
         spec.variant = try! VariantSpec(variant: .limePlus1, metadata: [.tag])
         spec.config.contextLength = 32
         spec.config.dModel = 48
@@ -16,7 +16,7 @@ import Testing
         spec.config.learningRate = 1e-2
         spec.config.minLearningRate = 1e-3
         spec.config.warmupSteps = 10
-        spec.config.evalEvery = 400
+        spec.config.evalEvery = 600
         let directory = TestData.temporaryDirectory("lime-gen-run")
         let run = try! TrainingRun.start(directory: directory, spec: spec)
         run.log = { _ in }

@@ -4,7 +4,7 @@
 /// sentence's tokens start at index 2, and two `TokenInfo.after` follow them.
 /// Changing a template changes the model: bump `TaggerModel.featureVersion`.
 enum FeatureTemplates {
-    static let maxFeatures = 48
+    static let maxFeatures = 96
 
     /// Fine-grained tag features; `p1`, `p2` are the previous two predicted tags.
     @inline(__always)
@@ -79,10 +79,13 @@ enum FeatureTemplates {
     }
 
     /// Entity (IOB2) features given predicted tags and the previous two entity labels.
-    /// `head`, `length`: the token's capitalized run (`TokenInfo.capitalizedRuns`).
+    /// `head`, `length`: the token's capitalized run (`TokenInfo.capitalizedRuns`);
+    /// `entityStart`, `entityLength`: the current entity's first word (lower case) and
+    /// its length so far, 0 outside an entity (`EntityState` supplies them).
     @inline(__always)
     static func ner(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int,
                     _ e1: UInt64, _ e2: UInt64, _ head: UInt64, _ length: UInt64,
+                    entityStart: UInt64, entityLength: UInt64, preview p: UnsafePointer<UInt64>,
                     _ out: UnsafeMutablePointer<UInt64>) -> Int {
         let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
         typealias H = FeatureHashing
@@ -133,6 +136,82 @@ enum FeatureTemplates {
         out[44] = H.key(245, e1, head)
         out[45] = H.key(246, head, w.lower)
         out[46] = H.key(247, length, w.shape, e1)
-        return 47
+        out[47] = H.key(248, e1, entityStart)
+        out[48] = H.key(249, entityStart, w.lower)
+        out[49] = H.key(250, e1, entityLength)
+        out[50] = H.key(251, n1.lower, n2.lower)
+        out[51] = H.key(252, m2.lower, m1.lower)
+        out[52] = H.key(253, e1, n1.lower)
+        out[53] = H.key(254, n1.word)
+        out[54] = H.key(255, p[i])
+        out[55] = H.key(256, p[i + 1])
+        out[56] = H.key(257, e1, p[i + 1])
+        out[57] = H.key(258, p[i], p[i + 1])
+        out[58] = H.key(259, p[i + 1], p[i + 2])
+        out[59] = H.key(260, e1, p[i], p[i + 1])
+        out[60] = H.key(261, p[i + 2])
+        out[61] = H.key(262, p[i + 1], n1.lower)
+        out[62] = H.key(263, p[i], w.lower)
+        out[63] = H.key(264, p[i - 1], p[i])
+        return 64 + spacyRows(t, i, 270, out + 64)
+    }
+
+    /// Features of the entity preview: a first pass over the whole document without label
+    /// history, whose labels give the left-to-right entity pass a view of the right context
+    /// (`p` in `ner`).
+    @inline(__always)
+    static func preview(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int,
+                        _ head: UInt64, _ length: UInt64, _ out: UnsafeMutablePointer<UInt64>) -> Int {
+        let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
+        typealias H = FeatureHashing
+        out[0] = H.key(301, 0)
+        out[1] = H.key(302, w.word)
+        out[2] = H.key(303, w.lower)
+        out[3] = H.key(304, w.shape)
+        out[4] = H.key(305, w.suffix3)
+        out[5] = H.key(306, w.prefix3)
+        out[6] = H.key(307, tags[i])
+        out[7] = H.key(308, tags[i - 1])
+        out[8] = H.key(309, tags[i + 1])
+        out[9] = H.key(310, m1.lower)
+        out[10] = H.key(311, n1.lower)
+        out[11] = H.key(312, m2.lower)
+        out[12] = H.key(313, n2.lower)
+        out[13] = H.key(314, m1.shape)
+        out[14] = H.key(315, n1.shape)
+        out[15] = H.key(316, tags[i], w.shape)
+        out[16] = H.key(317, m1.lower, w.lower)
+        out[17] = H.key(318, w.lower, n1.lower)
+        out[18] = H.key(319, tags[i - 1], tags[i], tags[i + 1])
+        out[19] = H.key(320, head)
+        out[20] = H.key(321, length)
+        out[21] = H.key(322, head, w.lower)
+        out[22] = H.key(323, length, w.shape)
+        out[23] = H.key(324, w.flags, w.shape)
+        out[24] = H.key(325, m1.word, w.word)
+        out[25] = H.key(326, w.word, n1.word)
+        out[26] = H.key(327, w.suffix4)
+        out[27] = H.key(328, n1.suffix3)
+        out[28] = H.key(329, m1.suffix3)
+        out[29] = H.key(330, m2.shape, m1.shape)
+        out[30] = H.key(331, n1.shape, n2.shape)
+        return 31 + spacyRows(t, i, 340, out + 31)
+    }
+
+    /// spaCy's embedding rows (`SpacyBuckets`) as features: the NORM rows of the token and
+    /// its neighbours, the token's SUFFIX and SHAPE rows. Template ids `base ..< base + 20`.
+    @inline(__always)
+    static func spacyRows(_ t: UnsafePointer<TokenInfo>, _ i: Int, _ base: UInt64,
+                          _ out: UnsafeMutablePointer<UInt64>) -> Int {
+        let w = t[i].spacy, m1 = t[i - 1].spacy, n1 = t[i + 1].spacy
+        typealias H = FeatureHashing
+        for k in 0..<4 {
+            out[k] = H.key(base + UInt64(k), UInt64(w[k]))
+            out[4 + k] = H.key(base + 4 + UInt64(k), UInt64(m1[k]))
+            out[8 + k] = H.key(base + 8 + UInt64(k), UInt64(n1[k]))
+            out[12 + k] = H.key(base + 12 + UInt64(k), UInt64(w[8 + k]))
+            out[16 + k] = H.key(base + 16 + UInt64(k), UInt64(w[12 + k]))
+        }
+        return 20
     }
 }

@@ -6,20 +6,25 @@ import LimeSupport
 /// tags through its own `TaggerSession` (scratch buffers).
 public final class TaggerModel: Sendable {
     /// Version of the feature templates; a model with another version is refused.
-    public static let featureVersion: UInt32 = 4
+    public static let featureVersion: UInt32 = 5
 
     let tagWeights: SparseWeights
     let posWeights: SparseWeights
     let nerWeights: SparseWeights
+    /// The entity preview pass (same classes as `nerWeights`, no label history).
+    let previewWeights: SparseWeights
     let tagDictionary: TagDictionary
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
-    init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, tagDictionary: TagDictionary, description: String) {
-        precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos && ner.classes == TaggerClasses.ner)
+    init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, preview: SparseWeights,
+         tagDictionary: TagDictionary, description: String) {
+        precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos
+                     && ner.classes == TaggerClasses.ner && preview.classes == TaggerClasses.ner)
         tagWeights = tag
         posWeights = pos
         nerWeights = ner
+        previewWeights = preview
         self.tagDictionary = tagDictionary
         self.description = description
     }
@@ -27,6 +32,7 @@ public final class TaggerModel: Sendable {
     /// Number of stored (feature, class) weights over the three models.
     public var weightCount: Int {
         tagWeights.entryWeights.count + posWeights.entryWeights.count + nerWeights.entryWeights.count
+            + previewWeights.entryWeights.count
     }
 
     /// Tags the tokens `spans` of the UTF-8 `text` (byte offsets); whitespace tokens get
@@ -63,6 +69,6 @@ extension TaggerModel {
     /// faster, usually at a small cost in accuracy.
     public func pruned(_ threshold: Float) -> TaggerModel {
         TaggerModel(tag: tagWeights.pruned(threshold), pos: posWeights.pruned(threshold),
-                    ner: nerWeights.pruned(threshold), tagDictionary: tagDictionary, description: description)
+                    ner: nerWeights.pruned(threshold), preview: previewWeights.pruned(threshold), tagDictionary: tagDictionary, description: description)
     }
 }

@@ -9,18 +9,18 @@ public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
 
 /// The model file format (little-endian):
 ///
-///     magic "LIMETAGR" | u32 format version (2) | u32 feature version | u64 payload size
+///     magic "LIMETAGR" | u32 format version (3) | u32 feature version | u64 payload size
 ///     | one zstd frame (with checksum) holding the payload
 ///
 /// Payload: description string; the tag, pos and ner label lists (u32 count + strings,
-/// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos and
-/// ner models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
+/// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos,
+/// ner and entity preview models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
 /// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16); then the tag
 /// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8). Bytes are a
 /// pure function of the model.
 extension TaggerModel {
     static let magic = Array("LIMETAGR".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     /// The model's file bytes.
     public func serialized() throws -> [UInt8] {
@@ -31,7 +31,7 @@ extension TaggerModel {
             payload.write(UInt32(labels.count))
             for label in labels { payload.write(string: label) }
         }
-        for weights in [tagWeights, posWeights, nerWeights] {
+        for weights in [tagWeights, posWeights, nerWeights, previewWeights] {
             payload.write(UInt32(weights.classes))
             payload.write(UInt32(weights.keys.count))
             payload.write(UInt32(weights.entryWeights.count))
@@ -59,10 +59,19 @@ extension TaggerModel {
 
     /// Loads a model file.
     public static func load(path: String) throws -> TaggerModel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaggerModelError("\(path): cannot read the tagger model")
+        // Read straight into one array (no intermediate `Data`): the file, its decompressed
+        // payload and the weight tables all count towards the loading peak.
+        guard let file = fopen(path, "rb") else { throw TaggerModelError("\(path): cannot read the tagger model") }
+        defer { fclose(file) }
+        fseek(file, 0, SEEK_END)
+        let size = ftell(file)
+        fseek(file, 0, SEEK_SET)
+        guard size >= 0 else { throw TaggerModelError("\(path): cannot read the tagger model") }
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = fread(buffer.baseAddress, 1, size, file)
         }
-        return try load(bytes: [UInt8](data), name: path)
+        guard bytes.count == size else { throw TaggerModelError("\(path): cannot read the tagger model (short read)") }
+        return try load(bytes: bytes, name: path)
     }
 
     /// Reads a model from its file bytes; `name` names the source in errors.
@@ -92,7 +101,7 @@ extension TaggerModel {
                 }
             }
             var models: [SparseWeights] = []
-            for expected in [TaggerClasses.tag, TaggerClasses.pos, TaggerClasses.ner] {
+            for expected in [TaggerClasses.tag, TaggerClasses.pos, TaggerClasses.ner, TaggerClasses.ner] {
                 let classes = Int(try r.read(UInt32.self))
                 guard classes == expected else { throw fail("model has \(classes) classes, expected \(expected)") }
                 let keyCount = Int(try r.read(UInt32.self)), entryCount = Int(try r.read(UInt32.self))
@@ -119,7 +128,7 @@ extension TaggerModel {
                 throw fail("tag dictionary words not strictly ascending")
             }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
-            return TaggerModel(tag: models[0], pos: models[1], ner: models[2],
+            return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
                                tagDictionary: TagDictionary(words: words, classes: wordClasses), description: description)
         } catch let error as TaggerModelError {
             throw error

@@ -11,6 +11,8 @@ public final class TaggerSession {
     private var runHeads: [UInt64] = []
     private var runLengths: [UInt64] = []
     private var dictionaryClasses: [UInt64] = []
+    private var previewLabels: [UInt64] = []
+    private let spacyRows = SpacyRowCache()
 
     public init(model: TaggerModel) { self.model = model }
 
@@ -45,6 +47,7 @@ public final class TaggerSession {
             infos.append(TokenInfo(base + start, count, afterBreak: afterBreak,
                                    spaceBefore: spacing.before, spaceAfter: spacing.after))
             wordIndex.append(i)
+            infos[infos.count - 1].spacy = spacyRows.rows(base + start, count, word: infos[infos.count - 1].word)
             afterBreak = false
             out.append(AnnotatedToken(start: span.start, end: span.end, tag: 0, pos: 0, ner: 0))
         }
@@ -91,21 +94,30 @@ public final class TaggerSession {
                             out[wordIndex[j]].tag = UInt8(tags[j] + Int(offset))
                             out[wordIndex[j]].pos = UInt8(best + Int(offset))
                         }
-                        // Entities, left to right, valid IOB2 only.
-                        var e1 = 0, e2 = 0
+                        // Entities: the preview pass, then left to right, valid IOB2 only.
+                        previewLabels.removeAll(keepingCapacity: true)
+                        previewLabels.append(contentsOf: [EntityState.previewPadding, EntityState.previewPadding])
                         for j in 0..<n {
                             let i = j + 2
-                            if t[i].flags & 1 != 0 { e1 = 0 }
-                            let count = FeatureTemplates.ner(t, h, i, TaggerClasses.history(e1, 2),
-                                                             TaggerClasses.history(e2, 2), runHeads[i], runLengths[i], f)
-                            model.nerWeights.score(f, count, into: s)
-                            var best = 0
-                            for c in 1..<TaggerClasses.ner where s[c] > s[best] && TaggerClasses.validEntity(c, after: e1) {
-                                best = c
+                            let count = FeatureTemplates.preview(t, h, i, runHeads[i], runLengths[i], f)
+                            model.previewWeights.score(f, count, into: s)
+                            previewLabels.append(EntityState.previewLabel(s).value)
+                        }
+                        previewLabels.append(contentsOf: [EntityState.previewPadding, EntityState.previewPadding])
+                        previewLabels.withUnsafeBufferPointer { previewBuffer in
+                            let p = previewBuffer.baseAddress!
+                            var state = EntityState()
+                            for j in 0..<n {
+                                let i = j + 2
+                                var best = 0
+                                if !state.settled(p, i) {
+                                    let count = state.features(t, h, i, head: runHeads[i], length: runLengths[i], preview: p, f)
+                                    model.nerWeights.score(f, count, into: s)
+                                    best = state.best(s)
+                                }
+                                out[wordIndex[j]].ner = UInt8(best + Int(offset))
+                                state.advance(best, at: i)
                             }
-                            out[wordIndex[j]].ner = UInt8(best + Int(offset))
-                            e2 = e1
-                            e1 = best
                         }
                     }
                 }

@@ -15,6 +15,9 @@ struct TokenInfo {
     /// ASCII capital letter. Bits 2, 3: whitespace (or the text's edge) right before,
     /// right after the token (tells opening from closing quotes, hyphens from dashes).
     var flags: UInt64
+    /// The rows of spaCy's hashed embeddings (`SpacyBuckets`), set by the tagger loops
+    /// through a `SpacyRowCache`; `SpacyBuckets.padding` until then.
+    var spacy = SpacyBuckets.padding
 
     init(word: UInt64, lower: UInt64, shape: UInt64, prefix1: UInt64, prefix2: UInt64, prefix3: UInt64,
          suffix1: UInt64, suffix2: UInt64, suffix3: UInt64, suffix4: UInt64, flags: UInt64) {

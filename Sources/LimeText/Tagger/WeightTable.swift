@@ -3,51 +3,69 @@ import Foundation
 import Glibc
 #endif
 
-/// The inference form of `SparseWeights`: an open-addressing table of 16-byte slots
-/// (key, value) in one huge-page-backed allocation. A value holds up to two
-/// (class, Float16 weight) entries inline (bit 63 set), else `start << 8 | count` into
-/// `entries` (Float16 bits << 8 | class). Lookups touch all slots of a token first so
-/// their cache misses overlap.
+/// The inference form of `SparseWeights`: an open-addressing table (linear probing, half
+/// full) of 8-byte slots in one huge-page-backed allocation. A slot holds the key's high
+/// 32 bits (its fingerprint; a fingerprint of 0, which marks an empty slot, is stored as
+/// 1; the low 32 bits pick the first slot by multiply-shift) and a 32-bit value: with bit
+/// 31 set, one inline entry (Float16 weight << 8 | class), else `start << 6 | count` into
+/// `entries` (Float16 bits << 8 | class), which holds up to 2^25 entries of up to 63
+/// classes. Two keys agreeing in both slot and fingerprint would need a 2^-32
+/// coincidence; construction checks that no stored key shadows another. Lookups touch all
+/// slots of a token first so their cache misses overlap.
 final class WeightTable: @unchecked Sendable {
     let classes: Int
     private let slots: UnsafeMutablePointer<UInt64>
-    private let mask: Int
+    private let capacity: Int
     private let entries: UnsafeMutablePointer<UInt32>
     private let slotBytes: Int
 
+    @inline(__always)
+    private static func fingerprint(_ key: UInt64) -> UInt64 {
+        let high = key >> 32
+        return high == 0 ? 1 : high
+    }
+
     init(classes: Int, keys: [UInt64], counts: [UInt8], entryClasses: [UInt8], entryWeights: [Float]) {
+        precondition(classes < 64, "weight table: at most 63 classes")
         self.classes = classes
-        var capacity = 1024
-        while capacity < keys.count * 2 { capacity *= 2 }
-        mask = capacity - 1
-        slotBytes = capacity * 16
+        // At most half full: most lookups are of features the model lacks, and a miss
+        // probes to the next empty slot.
+        let capacity = max(1024, keys.count * 2)
+        self.capacity = capacity
+        slotBytes = capacity * 8
         var raw: UnsafeMutableRawPointer? = nil
         let alignment = 2 << 20
         posix_memalign(&raw, alignment, max(slotBytes, alignment))
         madvise(raw, slotBytes, 14)  // MADV_HUGEPAGE
-        slots = raw!.bindMemory(to: UInt64.self, capacity: capacity * 2)
-        slots.initialize(repeating: 0, count: capacity * 2)
-        entries = .allocate(capacity: max(1, entryWeights.count))
-        var start = 0
+        slots = raw!.bindMemory(to: UInt64.self, capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        let outOfLine = zip(counts, counts.indices).reduce(0) { $0 + ($1.0 > 1 ? Int($1.0) : 0) }
+        entries = .allocate(capacity: max(1, outOfLine))
+        var start = 0, stored = 0
         for (key, count) in zip(keys, counts) {
             let n = Int(count)
-            var value: UInt64
             func packed(_ e: Int) -> UInt64 {
                 UInt64(Float16(entryWeights[e]).bitPattern) << 8 | UInt64(entryClasses[e])
             }
-            if n <= 2 {
-                value = 1 << 63 | UInt64(n) << 48
-                if n > 0 { value |= packed(start) }
-                if n > 1 { value |= packed(start + 1) << 24 }
+            var value: UInt64
+            if n == 1 {
+                value = 1 << 31 | packed(start)
             } else {
-                value = UInt64(start) << 8 | UInt64(n)
+                precondition(stored + n < 1 << 25 && n < 64, "weight table: too many entries")
+                value = UInt64(stored) << 6 | UInt64(n)
+                for e in start..<(start + n) {
+                    entries[stored] = UInt32(truncatingIfNeeded: packed(e))
+                    stored += 1
+                }
             }
-            for e in start..<(start + n) { entries[e] = UInt32(truncatingIfNeeded: packed(e)) }
-            var slot = Int(truncatingIfNeeded: key) & mask
-            while slots[slot * 2] != 0 { slot = (slot + 1) & mask }
-            slots[slot * 2] = key
-            slots[slot * 2 + 1] = value
             start += n
+            let tag = Self.fingerprint(key) << 32
+            var slot = home(key)
+            while slots[slot] != 0 {
+                precondition(slots[slot] >> 32 != tag >> 32, "weight table: two keys share a fingerprint")
+                slot = slot + 1 == capacity ? 0 : slot + 1
+            }
+            slots[slot] = tag | value
         }
     }
 
@@ -56,8 +74,14 @@ final class WeightTable: @unchecked Sendable {
         entries.deallocate()
     }
 
+    /// The first slot of `key`: its low 32 bits scaled to the capacity.
     @inline(__always)
-    private static func add(_ packed: UInt64, _ scores: UnsafeMutablePointer<Float>) {
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((key & 0xFFFF_FFFF) &* UInt64(truncatingIfNeeded: capacity)) >> 32)
+    }
+
+    @inline(__always)
+    private static func add(_ packed: UInt32, _ scores: UnsafeMutablePointer<Float>) {
         let c = Int(packed & 0xFF)
         scores[c] += Float(Float16(bitPattern: UInt16(truncatingIfNeeded: packed >> 8)))
     }
@@ -68,28 +92,27 @@ final class WeightTable: @unchecked Sendable {
         for c in 0..<classes { scores[c] = 0 }
         // Touch every first slot: independent loads, so the misses overlap.
         var touched: UInt64 = 0
-        for f in 0..<count { touched &+= slots[(Int(truncatingIfNeeded: features[f]) & mask) &* 2] }
+        for f in 0..<count { touched &+= slots[home(features[f])] }
         // A test the compiler cannot drop keeps the touching loads (no shared writes).
         if touched == 0x5eed_5eed_5eed_5eed { scores[0] += 0 }
         for f in 0..<count {
             let key = features[f]
-            var slot = Int(truncatingIfNeeded: key) & mask
+            let tag = Self.fingerprint(key)
+            var slot = home(key)
             while true {
-                let k = slots[slot &* 2]
-                if k == key {
-                    let v = slots[slot &* 2 &+ 1]
-                    if v >> 63 != 0 {
-                        let n = (v >> 48) & 3
-                        if n > 0 { Self.add(v & 0xFF_FFFF, scores) }
-                        if n > 1 { Self.add((v >> 24) & 0xFF_FFFF, scores) }
+                let s = slots[slot]
+                if s == 0 { break }
+                if s >> 32 == tag {
+                    let v = UInt32(truncatingIfNeeded: s)
+                    if v >> 31 != 0 {
+                        Self.add(v, scores)
                     } else {
-                        let start = Int(v >> 8), n = Int(v & 0xFF)
-                        for e in start..<(start &+ n) { Self.add(UInt64(entries[e]), scores) }
+                        let start = Int(v >> 6), n = Int(v & 0x3F)
+                        for e in start..<(start &+ n) { Self.add(entries[e], scores) }
                     }
                     break
                 }
-                if k == 0 { break }
-                slot = (slot &+ 1) & mask
+                slot = slot &+ 1 == capacity ? 0 : slot &+ 1
             }
         }
     }
