@@ -25,7 +25,7 @@ import Testing
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.hasPrefix("lime+1 at step 400"))
+        #expect(text.hasPrefix("lime+1 at step \(GenerationTests.steps)"))
         let result = try JSONDecoder().decode(Evaluation.self, from: try Data(contentsOf: URL(fileURLWithPath: json)))
         #expect(result.overall.count > 0)
         #expect(result.overall.accuracy > 0 && result.overall.accuracy <= 1)

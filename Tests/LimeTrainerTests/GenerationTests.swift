@@ -4,9 +4,13 @@ import Testing
 @testable import LimeTrainer
 
 @Suite struct GenerationTests {
+    /// Training steps of `run` (400 were too few: with the current annotations that model put
+    /// a period in a noun's slot).
+    static let steps = 600
+
     /// A small LIME+1 model trained on the fixture (tag metadata only).
     static let run: String = {
-        var spec = try! ResumeTests.spec(.limePlus1, steps: 600)
+        var spec = try! ResumeTests.spec(.limePlus1, steps: steps)
         spec.variant = try! VariantSpec(variant: .limePlus1, metadata: [.tag])
         spec.config.contextLength = 32
         spec.config.dModel = 48
@@ -16,7 +20,7 @@ import Testing
         spec.config.learningRate = 1e-2
         spec.config.minLearningRate = 1e-3
         spec.config.warmupSteps = 10
-        spec.config.evalEvery = 600
+        spec.config.evalEvery = steps
         let directory = TestData.temporaryDirectory("lime-gen-run")
         let run = try! TrainingRun.start(directory: directory, spec: spec)
         run.log = { _ in }
