@@ -158,7 +158,8 @@ enum FeatureTemplates {
 
     /// Features of the entity preview: a first pass over the whole document without label
     /// history, whose labels give the left-to-right entity pass a view of the right context
-    /// (`p` in `ner`).
+    /// (`p` in `ner`). It runs on every token, so it is kept lean: spaCy's embedding rows
+    /// here cost a quarter of the throughput for 0.1 point of entity F1.
     @inline(__always)
     static func preview(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int,
                         _ head: UInt64, _ length: UInt64, _ out: UnsafeMutablePointer<UInt64>) -> Int {
@@ -195,7 +196,7 @@ enum FeatureTemplates {
         out[28] = H.key(329, m1.suffix3)
         out[29] = H.key(330, m2.shape, m1.shape)
         out[30] = H.key(331, n1.shape, n2.shape)
-        return 31 + spacyRows(t, i, 340, out + 31)
+        return 31
     }
 
     /// spaCy's embedding rows (`SpacyBuckets`) as features: the NORM rows of the token and
