@@ -89,21 +89,7 @@ enum FeatureTemplates {
                     _ out: UnsafeMutablePointer<UInt64>) -> Int {
         let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
         typealias H = FeatureHashing
-        out[0] = H.key(201, 0)
-        out[1] = H.key(202, w.word)
-        out[2] = H.key(203, w.lower)
-        out[3] = H.key(204, w.shape)
-        out[4] = H.key(205, w.suffix3)
-        out[5] = H.key(206, w.prefix3)
-        out[6] = H.key(207, tags[i])
-        out[7] = H.key(208, tags[i - 1])
-        out[8] = H.key(209, tags[i + 1])
-        out[9] = H.key(210, m1.lower)
-        out[10] = H.key(211, n1.lower)
-        out[11] = H.key(212, m2.lower)
-        out[12] = H.key(213, n2.lower)
-        out[13] = H.key(214, m1.shape)
-        out[14] = H.key(215, n1.shape)
+        entityWindow(t, tags, i, 201, out)
         out[15] = H.key(216, e1)
         out[16] = H.key(217, e1, e2)
         out[17] = H.key(218, e1, w.lower)
@@ -165,21 +151,7 @@ enum FeatureTemplates {
                         _ head: UInt64, _ length: UInt64, _ out: UnsafeMutablePointer<UInt64>) -> Int {
         let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
         typealias H = FeatureHashing
-        out[0] = H.key(301, 0)
-        out[1] = H.key(302, w.word)
-        out[2] = H.key(303, w.lower)
-        out[3] = H.key(304, w.shape)
-        out[4] = H.key(305, w.suffix3)
-        out[5] = H.key(306, w.prefix3)
-        out[6] = H.key(307, tags[i])
-        out[7] = H.key(308, tags[i - 1])
-        out[8] = H.key(309, tags[i + 1])
-        out[9] = H.key(310, m1.lower)
-        out[10] = H.key(311, n1.lower)
-        out[11] = H.key(312, m2.lower)
-        out[12] = H.key(313, n2.lower)
-        out[13] = H.key(314, m1.shape)
-        out[14] = H.key(315, n1.shape)
+        entityWindow(t, tags, i, 301, out)
         out[15] = H.key(316, tags[i], w.shape)
         out[16] = H.key(317, m1.lower, w.lower)
         out[17] = H.key(318, w.lower, n1.lower)
@@ -197,6 +169,30 @@ enum FeatureTemplates {
         out[29] = H.key(330, m2.shape, m1.shape)
         out[30] = H.key(331, n1.shape, n2.shape)
         return 31
+    }
+
+    /// The first 15 features of both entity templates (ids `base ..< base + 15`): bias, the
+    /// token's form, affixes and shape, the tags around it, the words two either side.
+    @inline(__always)
+    static func entityWindow(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int,
+                             _ base: UInt64, _ out: UnsafeMutablePointer<UInt64>) {
+        let w = t[i], m1 = t[i - 1], m2 = t[i - 2], n1 = t[i + 1], n2 = t[i + 2]
+        typealias H = FeatureHashing
+        out[0] = H.key(base, 0)
+        out[1] = H.key(base + 1, w.word)
+        out[2] = H.key(base + 2, w.lower)
+        out[3] = H.key(base + 3, w.shape)
+        out[4] = H.key(base + 4, w.suffix3)
+        out[5] = H.key(base + 5, w.prefix3)
+        out[6] = H.key(base + 6, tags[i])
+        out[7] = H.key(base + 7, tags[i - 1])
+        out[8] = H.key(base + 8, tags[i + 1])
+        out[9] = H.key(base + 9, m1.lower)
+        out[10] = H.key(base + 10, n1.lower)
+        out[11] = H.key(base + 11, m2.lower)
+        out[12] = H.key(base + 12, n2.lower)
+        out[13] = H.key(base + 13, m1.shape)
+        out[14] = H.key(base + 14, n1.shape)
     }
 
     /// spaCy's embedding rows (`SpacyBuckets`) as features: the NORM rows of the token and
