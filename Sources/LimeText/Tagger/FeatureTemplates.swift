@@ -1,4 +1,4 @@
-/// The feature templates of the three greedy taggers. Each writes the keys of the
+/// The feature templates of the four greedy taggers. Each writes the keys of the
 /// features of position `i` into `out` and returns how many it wrote (at most
 /// `maxFeatures`). `tokens` is padded: index 0 and 1 are `TokenInfo.before`, the
 /// sentence's tokens start at index 2, and two `TokenInfo.after` follow them.

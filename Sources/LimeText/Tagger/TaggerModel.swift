@@ -1,6 +1,6 @@
 import LimeSupport
 
-/// A trained native tagger: fine-grained PTB tag, coarse UPOS and IOB2 entity models.
+/// A trained native tagger: fine-grained PTB tag, coarse UPOS, entity preview and IOB2 entity models.
 ///
 /// Immutable and `Sendable`: load it once and share it between threads; each thread
 /// tags through its own `TaggerSession` (scratch buffers).
@@ -29,7 +29,7 @@ public final class TaggerModel: Sendable {
         self.description = description
     }
 
-    /// Number of stored (feature, class) weights over the three models.
+    /// Number of stored (feature, class) weights over the four models.
     public var weightCount: Int {
         tagWeights.entryWeights.count + posWeights.entryWeights.count + nerWeights.entryWeights.count
             + previewWeights.entryWeights.count
@@ -42,7 +42,7 @@ public final class TaggerModel: Sendable {
     }
 }
 
-/// The class indices of the three models: class c is id c + 3 in the matching tag set.
+/// The class indices of the models: class c is id c + 3 in the matching tag set.
 enum TaggerClasses {
     static let offset = TagSet.reserved.count
     static let tag = TagSets.tag.count - offset

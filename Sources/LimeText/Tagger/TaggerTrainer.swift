@@ -12,7 +12,7 @@ public struct TaggerTrainingOptions: Sendable {
     public init() {}
 }
 
-/// Trains the three greedy averaged perceptrons (tag, UPOS, entities) on tagged
+/// Trains the four greedy averaged perceptrons (tag, UPOS, entity preview, entities) on tagged
 /// documents. Tags and UPOS learn from documents that have them, entities from
 /// documents with entity labels. History features use the model's own predictions,
 /// as at inference time.
