@@ -70,12 +70,9 @@ tagger-norms:
 # Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, then prune
 # to TAGGER_PRUNE (size, memory and speed against accuracy: see the README beside the
 # model) and ship. `make tagger-model TAGGER_PRUNE=x` re-prunes without retraining.
-# News, Wikipedia, handbook and EWT (silver-train, extra-wiki) count twice: their entities
-# are the most varied, and the documentation corpora outnumber them (+0.6 entity F1).
-TAGGER_TWICE = $(TAGGER_OUT)/silver-train.jsonl $(TAGGER_OUT)/extra-wiki.jsonl
 $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	$(TAGGER_RELEASE)
-	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_TWICE) $(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 \
+	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 \
 	  --description "lime native tagger: UD English EWT train (gold tags, CC BY-SA 4.0) + spaCy en_core_web_sm 3.8 silver; recipe Pipelines/make/tagger.mk" \
 	  --output $@ --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
 tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
