@@ -8,7 +8,7 @@ struct Tagger: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tagger",
         abstract: "The native tagger: train on CoNLL-U / annotated JSONL, evaluate, annotate.",
-        subcommands: [TaggerTrain.self, TaggerEval.self, TaggerAnnotate.self, TaggerPrune.self]
+        subcommands: [TaggerTrain.self, TaggerTrainEntities.self, TaggerEval.self, TaggerAnnotate.self, TaggerPrune.self]
     )
 }
 
@@ -51,6 +51,51 @@ struct TaggerTrain: ParsableCommand {
         try model.save(to: output)
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         standardError("\(output): \(model.weightCount) weights, \(size) bytes")
+        for path in dev {
+            let annotator = try NativeAnnotator(modelPath: output)
+            print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)
+        }
+    }
+}
+
+/// `lime tagger train-entities`: trains the neural entity recognizer on entity-labelled
+/// data and stores it in a copy of a model (whose perceptron entity models it replaces).
+struct TaggerTrainEntities: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-entities", abstract: "Train the entity network and add it to a tagger model.")
+
+    @Option(help: "Model whose tag and UPOS models are kept.") var model: String
+    @Option(name: .customLong("data"), help: "Training file with entity labels (.jsonl, optionally .zst); repeatable.")
+    var data: [String]
+    @Option(help: "Evaluation file after training.") var dev: [String] = []
+    @Option(help: "Output model file.") var output: String
+    @Option(help: "Tokens on each side of the scored one.") var window = 3
+    @Option(help: "Width of the hidden layers.") var hidden = 64
+    @Option(help: "Training epochs.") var epochs = 4
+    @Option(help: "Initial learning rate (falls linearly to zero).") var learningRate: Float = 0.02
+    @Option(help: "Seed of the initial weights and the shuffle.") var seed: UInt64 = 1
+    @Option(help: "Description stored in the model (default: the input model's).") var description: String?
+
+    func run() throws {
+        let base = try TaggerModel.load(path: model)
+        var documents: [TaggedDocument] = []
+        for path in data {
+            let docs = try CorpusReader.read(path: path)
+            standardError("\(path): \(docs.count) documents, \(docs.reduce(0) { $0 + $1.count }) tokens")
+            documents += docs
+        }
+        var options = EntityNetworkOptions()
+        options.window = window
+        options.hidden = hidden
+        options.epochs = epochs
+        options.learningRate = learningRate
+        options.seed = seed
+        let network = EntityNetworkTrainer(options: options).train(documents, progress: standardError)
+        documents = []
+        let combined = base.withEntityNetwork(network, description: description ?? base.description)
+        try combined.save(to: output)
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        standardError("\(output): \(combined.weightCount) perceptron weights, \(network.parameterCount) network parameters, \(size) bytes")
         for path in dev {
             let annotator = try NativeAnnotator(modelPath: output)
             print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)

@@ -40,39 +40,11 @@ enum EWTData {
     /// tagger marks different names in unseen sentences of the same shape, and its
     /// output is always valid IOB2.
     @Test func learnsEntitiesAndKeepsIOB2Valid() throws {
-        let people = ["Maria Lopez", "John Smith", "Wei Chen", "Anna Berg", "Omar Khan", "Lena Fischer", "Paul Martin", "Sara Cole"]
-        let cities = ["Paris", "Boston", "Nairobi", "Madrid", "Oslo", "Lima", "Denver", "Kyoto"]
-        let frames = ["%P moved to %C last year .", "Yesterday %P flew from %C to %C .", "%P said the weather in %C was cold .",
-                      "The mayor of %C met %P on Monday .", "We visited %C with %P ."]
-        func document(_ frame: String, _ p: [String], _ c: [String]) -> TaggedDocument {
-            var text: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = [], ner: [UInt8] = []
-            var pi = 0, ci = 0
-            for slot in frame.split(separator: " ") {
-                let (words, type): ([Substring], String?) = slot == "%P" ? (p[pi].split(separator: " "), "PERSON")
-                    : slot == "%C" ? (c[ci].split(separator: " "), "GPE") : ([slot], nil)
-                if slot == "%P" { pi += 1 }
-                if slot == "%C" { ci += 1 }
-                for (k, word) in words.enumerated() {
-                    if !text.isEmpty { text.append(32) }
-                    starts.append(Int32(text.count))
-                    text.append(contentsOf: word.utf8)
-                    ends.append(Int32(text.count))
-                    ner.append(TagSets.ner.id(type.map { (k == 0 ? "B-" : "I-") + $0 } ?? "O"))
-                }
-            }
-            return TaggedDocument(source: "test", text: text, starts: starts, ends: ends, tags: nil, pos: nil, ner: ner)
-        }
-        var train: [TaggedDocument] = []
-        for (i, frame) in frames.enumerated() {
-            for j in 0..<6 {
-                train.append(document(frame, [people[(i + j) % 6]], [cities[(i + j) % 6], cities[(i + j + 1) % 6]]))
-            }
-        }
+        let (train, test) = NameFrames.documents()
         var options = TaggerTrainingOptions()
         options.epochs = 8
         options.pruneThreshold = 0
         let model = TaggerTrainer(options: options).train(train)
-        let test = frames.map { document($0, [people[6 + ($0.count % 2)]], [cities[6], cities[7]]) }
         var evaluation = TaggerEvaluation()
         for doc in test {
             let tokens = model.annotate(text: doc.text, spans: doc.spans)
@@ -105,5 +77,42 @@ enum EWTData {
         #expect(evaluation.predictedEntities == 2)
         #expect(abs(evaluation.entityF1 - 0.5) < 1e-9)
         #expect(evaluation.tokenF1 == 1)
+    }
+}
+
+/// Real sentence frames with person and city names marked (PERSON, GPE): training
+/// documents over six names of each kind, test documents over two unseen ones (11 entities).
+enum NameFrames {
+    static func documents() -> (train: [TaggedDocument], test: [TaggedDocument]) {
+        let people = ["Maria Lopez", "John Smith", "Wei Chen", "Anna Berg", "Omar Khan", "Lena Fischer", "Paul Martin", "Sara Cole"]
+        let cities = ["Paris", "Boston", "Nairobi", "Madrid", "Oslo", "Lima", "Denver", "Kyoto"]
+        let frames = ["%P moved to %C last year .", "Yesterday %P flew from %C to %C .", "%P said the weather in %C was cold .",
+                      "The mayor of %C met %P on Monday .", "We visited %C with %P ."]
+        func document(_ frame: String, _ p: [String], _ c: [String]) -> TaggedDocument {
+            var text: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = [], ner: [UInt8] = []
+            var pi = 0, ci = 0
+            for slot in frame.split(separator: " ") {
+                let (words, type): ([Substring], String?) = slot == "%P" ? (p[pi].split(separator: " "), "PERSON")
+                    : slot == "%C" ? (c[ci].split(separator: " "), "GPE") : ([slot], nil)
+                if slot == "%P" { pi += 1 }
+                if slot == "%C" { ci += 1 }
+                for (k, word) in words.enumerated() {
+                    if !text.isEmpty { text.append(32) }
+                    starts.append(Int32(text.count))
+                    text.append(contentsOf: word.utf8)
+                    ends.append(Int32(text.count))
+                    ner.append(TagSets.ner.id(type.map { (k == 0 ? "B-" : "I-") + $0 } ?? "O"))
+                }
+            }
+            return TaggedDocument(source: "test", text: text, starts: starts, ends: ends, tags: nil, pos: nil, ner: ner)
+        }
+        var train: [TaggedDocument] = []
+        for (i, frame) in frames.enumerated() {
+            for j in 0..<6 {
+                train.append(document(frame, [people[(i + j) % 6]], [cities[(i + j) % 6], cities[(i + j + 1) % 6]]))
+            }
+        }
+        let test = frames.map { document($0, [people[6 + ($0.count % 2)]], [cities[6], cities[7]]) }
+        return (train, test)
     }
 }

@@ -14,11 +14,14 @@ public final class TaggerModel: Sendable {
     /// The entity preview pass (same classes as `nerWeights`, no label history).
     let previewWeights: SparseWeights
     let tagDictionary: TagDictionary
+    /// The neural entity recognizer; when present it labels entities and the perceptron
+    /// entity models (`nerWeights`, `previewWeights`) are not used (and usually empty).
+    let entityNetwork: EntityNetworkStorage?
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
     init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, preview: SparseWeights,
-         tagDictionary: TagDictionary, description: String) {
+         tagDictionary: TagDictionary, entityNetwork: EntityNetwork? = nil, description: String) {
         precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos
                      && ner.classes == TaggerClasses.ner && preview.classes == TaggerClasses.ner)
         tagWeights = tag
@@ -26,8 +29,20 @@ public final class TaggerModel: Sendable {
         nerWeights = ner
         previewWeights = preview
         self.tagDictionary = tagDictionary
+        self.entityNetwork = entityNetwork.map(EntityNetworkStorage.init)
         self.description = description
     }
+
+    /// The model with `network` as its entity recognizer, in place of the perceptron
+    /// entity models (which are dropped).
+    public func withEntityNetwork(_ network: EntityNetwork, description: String) -> TaggerModel {
+        let empty = SparseWeights(classes: TaggerClasses.ner, keys: [], counts: [], entryClasses: [], entryWeights: [])
+        return TaggerModel(tag: tagWeights, pos: posWeights, ner: empty, preview: empty, tagDictionary: tagDictionary,
+                           entityNetwork: network, description: description)
+    }
+
+    /// The entity network, if the model has one.
+    public var network: EntityNetwork? { entityNetwork?.snapshot() }
 
     /// Number of stored (feature, class) weights over the four models.
     public var weightCount: Int {
@@ -69,6 +84,7 @@ extension TaggerModel {
     /// faster, usually at a small cost in accuracy.
     public func pruned(_ threshold: Float) -> TaggerModel {
         TaggerModel(tag: tagWeights.pruned(threshold), pos: posWeights.pruned(threshold),
-                    ner: nerWeights.pruned(threshold), preview: previewWeights.pruned(threshold), tagDictionary: tagDictionary, description: description)
+                    ner: nerWeights.pruned(threshold), preview: previewWeights.pruned(threshold), tagDictionary: tagDictionary,
+                    entityNetwork: network, description: description)
     }
 }

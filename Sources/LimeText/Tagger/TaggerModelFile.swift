@@ -9,18 +9,19 @@ public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
 
 /// The model file format (little-endian):
 ///
-///     magic "LIMETAGR" | u32 format version (3) | u32 feature version | u64 payload size
+///     magic "LIMETAGR" | u32 format version (4) | u32 feature version | u64 payload size
 ///     | one zstd frame (with checksum) holding the payload
 ///
 /// Payload: description string; the tag, pos and ner label lists (u32 count + strings,
 /// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos,
 /// ner and entity preview models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
 /// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16); then the tag
-/// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8). Bytes are a
-/// pure function of the model.
+/// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8); then u8 1 and the
+/// entity network (`EntityNetwork.write`), or u8 0. Bytes are a pure function of the model.
 extension TaggerModel {
     static let magic = Array("LIMETAGR".utf8)
-    static let formatVersion: UInt32 = 3
+    /// Version written; version 3 (the same without the entity network flag) is still read.
+    static let formatVersion: UInt32 = 4
 
     /// The model's file bytes.
     public func serialized() throws -> [UInt8] {
@@ -43,6 +44,12 @@ extension TaggerModel {
         payload.write(UInt32(tagDictionary.words.count))
         for word in tagDictionary.words { payload.write(word) }
         payload.write(bytes: tagDictionary.classes)
+        if let network {
+            payload.write(UInt8(1))
+            network.write(to: &payload)
+        } else {
+            payload.write(UInt8(0))
+        }
         var out = ByteWriter()
         out.write(bytes: Self.magic)
         out.write(Self.formatVersion)
@@ -81,7 +88,9 @@ extension TaggerModel {
             var header = ByteReader(bytes)
             guard Array(try header.read(count: 8)) == magic else { throw fail("not a lime tagger model (bad magic)") }
             let version: UInt32 = try header.read()
-            guard version == formatVersion else { throw fail("model format version \(version), this build reads \(formatVersion)") }
+            guard version == formatVersion || version == 3 else {
+                throw fail("model format version \(version), this build reads 3 and \(formatVersion)")
+            }
             let features: UInt32 = try header.read()
             guard features == featureVersion else {
                 throw fail("model feature version \(features), this build uses \(featureVersion): retrain the model")
@@ -127,9 +136,13 @@ extension TaggerModel {
             guard zip(words, words.dropFirst()).allSatisfy({ $0 < $1 }), !words.contains(0) else {
                 throw fail("tag dictionary words not strictly ascending")
             }
+            let hasNetwork: UInt8 = version == 3 ? 0 : try r.read()
+            guard hasNetwork <= 1 else { throw fail("bad entity network flag \(hasNetwork)") }
+            let network = hasNetwork == 1 ? try EntityNetwork.read(from: &r) : nil
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
             return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
-                               tagDictionary: TagDictionary(words: words, classes: wordClasses), description: description)
+                               tagDictionary: TagDictionary(words: words, classes: wordClasses),
+                               entityNetwork: network, description: description)
         } catch let error as TaggerModelError {
             throw error
         } catch {

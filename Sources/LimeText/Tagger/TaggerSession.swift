@@ -13,8 +13,16 @@ public final class TaggerSession {
     private var dictionaryClasses: [UInt64] = []
     private var previewLabels: [UInt64] = []
     private let spacyRows = SpacyRowCache()
+    /// Entity network input: every token's spaCy rows (whitespace included) and marks.
+    private var allRows: [SpacyBuckets.Rows] = []
+    private var isSpace: [Bool] = []
+    private var entityClasses: [Int] = []
+    private let networkScratch: EntityNetworkScratch?
 
-    public init(model: TaggerModel) { self.model = model }
+    public init(model: TaggerModel) {
+        self.model = model
+        networkScratch = model.entityNetwork.map { EntityNetworkScratch(hidden: $0.hidden) }
+    }
 
     /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
     public func annotate(text: [UInt8], spans: [(start: Int32, end: Int32)]) -> [AnnotatedToken] {
@@ -30,12 +38,19 @@ public final class TaggerSession {
         wordIndex.removeAll(keepingCapacity: true)
         infos.append(.before)
         infos.append(.before)
+        let network = model.entityNetwork
+        allRows.removeAll(keepingCapacity: true)
+        isSpace.removeAll(keepingCapacity: true)
         var afterBreak = false
         let offset = Int32(TaggerClasses.offset)
         for (i, span) in spans.enumerated() {
             let start = Int(span.start), count = Int(span.end - span.start)
             precondition(start >= 0 && count >= 0 && start + count <= text.count, "token span outside the text")
             if isWhitespaceToken(base + start, count) {
+                if network != nil {
+                    allRows.append(spacyRows.rows(base + start, count, word: TokenInfo(base + start, count, afterBreak: false).word))
+                    isSpace.append(true)
+                }
                 out.append(AnnotatedToken(start: span.start, end: span.end,
                                           tag: UInt8(TaggerClasses.space + Int(offset)),
                                           pos: UInt8(TaggerClasses.spacePOS + Int(offset)),
@@ -48,6 +63,10 @@ public final class TaggerSession {
                                    spaceBefore: spacing.before, spaceAfter: spacing.after))
             wordIndex.append(i)
             infos[infos.count - 1].spacy = spacyRows.rows(base + start, count, word: infos[infos.count - 1].word)
+            if network != nil {
+                allRows.append(infos[infos.count - 1].spacy)
+                isSpace.append(false)
+            }
             afterBreak = false
             out.append(AnnotatedToken(start: span.start, end: span.end, tag: 0, pos: 0, ner: 0))
         }
@@ -93,6 +112,20 @@ public final class TaggerSession {
                             for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }
                             out[wordIndex[j]].tag = UInt8(tags[j] + Int(offset))
                             out[wordIndex[j]].pos = UInt8(best + Int(offset))
+                        }
+                        if let network, let scratch = networkScratch {
+                            // Entities: the network over all tokens.
+                            if entityClasses.count < spans.count { entityClasses = [Int](repeating: 0, count: spans.count) }
+                            allRows.withUnsafeBufferPointer { rows in
+                                isSpace.withUnsafeBufferPointer { spaces in
+                                    entityClasses.withUnsafeMutableBufferPointer { classes in
+                                        scratch.decode(network.unsafe, window: network.window, rows: rows, isSpace: spaces,
+                                                       into: classes.baseAddress!)
+                                    }
+                                }
+                            }
+                            for j in 0..<spans.count { out[j].ner = UInt8(entityClasses[j] + Int(offset)) }
+                            return
                         }
                         // Entities: the preview pass, then left to right, valid IOB2 only.
                         previewLabels.removeAll(keepingCapacity: true)
