@@ -60,7 +60,7 @@ let package = Package(
         ),
 
         // Text: pre-tokenizer, tag sets, annotations, the native tagger.
-        .target(name: "LimeText", dependencies: ["LimeSupport"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeTrain"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // Data pipeline: input, annotation backends, subword alignment, shards, provenance.
         .target(

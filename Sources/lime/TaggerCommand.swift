@@ -70,9 +70,13 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Evaluation file after training.") var dev: [String] = []
     @Option(help: "Output model file.") var output: String
     @Option(help: "Tokens on each side of the scored one.") var window = 3
-    @Option(help: "Width of the hidden layers.") var hidden = 64
+    @Option(help: "Width of one attribute's embedding.") var embedding = 64
+    @Option(help: "Width of the token vector.") var tokenWidth = 128
+    @Option(help: "Width of the hidden layers.") var hidden = 128
     @Option(help: "Training epochs.") var epochs = 4
-    @Option(help: "Initial learning rate (falls linearly to zero).") var learningRate: Float = 0.02
+    @Option(help: "Adam learning rate (falls linearly to zero).") var learningRate: Float = 2e-3
+    @Option(help: "Labelled tokens per optimization step.") var batchTokens = 512
+    @Option(help: "Threads of the matrix products (results do not depend on it).") var threads = 1
     @Option(help: "Seed of the initial weights and the shuffle.") var seed: UInt64 = 1
     @Option(help: "Description stored in the model (default: the input model's).") var description: String?
 
@@ -86,7 +90,11 @@ struct TaggerTrainEntities: ParsableCommand {
         }
         var options = EntityNetworkOptions()
         options.window = window
+        options.embedding = embedding
+        options.tokenWidth = tokenWidth
         options.hidden = hidden
+        options.batchTokens = batchTokens
+        options.threads = threads
         options.epochs = epochs
         options.learningRate = learningRate
         options.seed = seed

@@ -16,7 +16,7 @@ public final class TaggerModel: Sendable {
     let tagDictionary: TagDictionary
     /// The neural entity recognizer; when present it labels entities and the perceptron
     /// entity models (`nerWeights`, `previewWeights`) are not used (and usually empty).
-    let entityNetwork: EntityNetworkStorage?
+    let entityNetwork: EntityNetwork?
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
@@ -29,7 +29,7 @@ public final class TaggerModel: Sendable {
         nerWeights = ner
         previewWeights = preview
         self.tagDictionary = tagDictionary
-        self.entityNetwork = entityNetwork.map(EntityNetworkStorage.init)
+        self.entityNetwork = entityNetwork
         self.description = description
     }
 
@@ -42,7 +42,7 @@ public final class TaggerModel: Sendable {
     }
 
     /// The entity network, if the model has one.
-    public var network: EntityNetwork? { entityNetwork?.snapshot() }
+    public var network: EntityNetwork? { entityNetwork }
 
     /// Number of stored (feature, class) weights over the four models.
     public var weightCount: Int {

@@ -17,11 +17,11 @@ public final class TaggerSession {
     private var allRows: [SpacyBuckets.Rows] = []
     private var isSpace: [Bool] = []
     private var entityClasses: [Int] = []
-    private let networkScratch: EntityNetworkScratch?
+    private let entityDecoder: EntityDecoder?
 
     public init(model: TaggerModel) {
         self.model = model
-        networkScratch = model.entityNetwork.map { EntityNetworkScratch(hidden: $0.hidden) }
+        entityDecoder = model.entityNetwork.map { EntityDecoder(network: $0) }
     }
 
     /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
@@ -113,14 +113,13 @@ public final class TaggerSession {
                             out[wordIndex[j]].tag = UInt8(tags[j] + Int(offset))
                             out[wordIndex[j]].pos = UInt8(best + Int(offset))
                         }
-                        if let network, let scratch = networkScratch {
+                        if let decoder = entityDecoder {
                             // Entities: the network over all tokens.
                             if entityClasses.count < spans.count { entityClasses = [Int](repeating: 0, count: spans.count) }
                             allRows.withUnsafeBufferPointer { rows in
                                 isSpace.withUnsafeBufferPointer { spaces in
                                     entityClasses.withUnsafeMutableBufferPointer { classes in
-                                        scratch.decode(network.unsafe, window: network.window, rows: rows, isSpace: spaces,
-                                                       into: classes.baseAddress!)
+                                        decoder.decode(rows: rows, isSpace: spaces, into: classes.baseAddress!)
                                     }
                                 }
                             }

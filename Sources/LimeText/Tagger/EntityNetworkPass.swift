@@ -1,0 +1,171 @@
+import Foundation
+import LimeTrain
+
+/// One training step's forward and backward pass of an `EntityNetwork` over a batch of
+/// document pieces, with matrix products (the network's `EntityDecoder` runs the same
+/// function token by token). Owns the network being trained and its gradient buffer.
+final class EntityNetworkPass {
+    var network: EntityNetwork
+    let layout: EntityNetwork.Layout
+    /// Gradient of the mean loss, same layout as the parameters (the optimizer zeroes it).
+    let gradients: UnsafeMutablePointer<Float>
+    private let matmul: Matmul
+    // Activations: N padded token rows (pieces plus `window` context either side), n scored tokens.
+    private var rowStarts: [Int] = [], labels: [Int] = []
+    private var x: [Float] = [], tokenVectors: [Float] = [], u: [Float] = []
+    private var h1: [Float] = [], h2: [Float] = [], scores: [Float] = []
+    private var dScores: [Float] = [], dH2: [Float] = [], dH1: [Float] = [], dU: [Float] = []
+    private var dVectors: [Float] = [], dX: [Float] = []
+
+    init(network: EntityNetwork, threads: Int) {
+        self.network = network
+        layout = network.layout
+        gradients = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
+        gradients.initialize(repeating: 0, count: layout.count)
+        matmul = Matmul(pool: ThreadPool(threads: max(1, threads)))
+    }
+
+    deinit { gradients.deallocate() }
+
+    private static func ensure(_ a: inout [Float], _ count: Int) {
+        if a.count < count { a = [Float](repeating: 0, count: count) }
+    }
+
+    /// `C = op(A) · op(B)` (or `+=`), row-major operands with their leading dimensions.
+    private func multiply(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ ta: Bool,
+                          _ b: UnsafePointer<Float>, _ ldb: Int, _ tb: Bool, _ c: UnsafeMutablePointer<Float>,
+                          accumulate: Bool = false) {
+        matmul.multiply(m: m, n: n, k: k, a: GemmOperand(a, ld: lda, transposed: ta),
+                        b: GemmOperand(b, ld: ldb, transposed: tb), c: c, ldc: n, accumulate: accumulate)
+    }
+
+    /// Forward and backward over `pieces`: adds the gradient of the mean cross-entropy of
+    /// their labelled tokens to `gradients`; returns the summed loss, correct and labelled counts.
+    func step(_ examples: [EntityNetworkTrainer.Example], _ pieces: [EntityNetworkTrainer.Piece])
+        -> (loss: Double, right: Int, count: Int) {
+        let w = network.window, offsets = network.offsets, d = network.embedding, inputs = EntityNetwork.attributes * d
+        let t = network.tokenWidth, hidden = network.hidden, width = network.windowWidth, classes = EntityNetwork.classes
+        // Padded rows and labels.
+        var rows: [SpacyBuckets.Rows] = []
+        labels.removeAll(keepingCapacity: true)
+        for piece in pieces {
+            let example = examples[piece.example]
+            for j in (piece.start - w)..<(piece.end + w) {
+                rows.append(j >= 0 && j < example.rows.count ? example.rows[j] : SpacyBuckets.padding)
+            }
+            for j in piece.start..<piece.end { labels.append(Int(example.labels[j])) }
+        }
+        let bigN = rows.count, n = labels.count
+        let labelled = labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+        if rowStarts.count < bigN * 16 { rowStarts = [Int](repeating: 0, count: bigN * 16) }
+        Self.ensure(&x, bigN * inputs); Self.ensure(&tokenVectors, bigN * t); Self.ensure(&u, bigN * width)
+        Self.ensure(&h1, n * hidden); Self.ensure(&h2, n * hidden); Self.ensure(&scores, n * classes)
+        Self.ensure(&dScores, n * classes); Self.ensure(&dH2, n * hidden); Self.ensure(&dH1, n * hidden)
+        Self.ensure(&dU, bigN * width); Self.ensure(&dVectors, bigN * t); Self.ensure(&dX, bigN * inputs)
+        var loss: Double = 0, right = 0
+        network.parameters.withUnsafeMutableBufferPointer { pb in
+        rowStarts.withUnsafeMutableBufferPointer { rsb in
+        x.withUnsafeMutableBufferPointer { xb in
+        tokenVectors.withUnsafeMutableBufferPointer { vb in
+        u.withUnsafeMutableBufferPointer { ub in
+        h1.withUnsafeMutableBufferPointer { h1b in
+        h2.withUnsafeMutableBufferPointer { h2b in
+        scores.withUnsafeMutableBufferPointer { sb in
+        dScores.withUnsafeMutableBufferPointer { dsb in
+        dH2.withUnsafeMutableBufferPointer { dh2b in
+        dH1.withUnsafeMutableBufferPointer { dh1b in
+        dU.withUnsafeMutableBufferPointer { dub in
+        dVectors.withUnsafeMutableBufferPointer { dvb in
+        dX.withUnsafeMutableBufferPointer { dxb in
+            let p = pb.baseAddress!, g = gradients, rs = rsb.baseAddress!
+            let X = xb.baseAddress!, V = vb.baseAddress!, U = ub.baseAddress!
+            let H1 = h1b.baseAddress!, H2 = h2b.baseAddress!, S = sb.baseAddress!
+            let dS = dsb.baseAddress!, dh2 = dh2b.baseAddress!, dh1 = dh1b.baseAddress!
+            let dUp = dub.baseAddress!, dV = dvb.baseAddress!, dXp = dxb.baseAddress!
+            // Token vectors.
+            for j in 0..<bigN {
+                EntityNetwork.rowStarts(rows[j], embedding: d, into: rs + j * 16)
+                EntityNetwork.tokenInput(p + layout.embeddings, rs + j * 16, embedding: d, into: X + j * inputs)
+            }
+            multiply(bigN, t, inputs, X, inputs, false, p + layout.mix, t, false, V)
+            for j in 0..<bigN {
+                for k in 0..<t { V[j * t + k] = max(V[j * t + k] + p[layout.mixBias + k], 0) }
+            }
+            // Every token's contributions at every offset, then each scored token's window sum.
+            multiply(bigN, width, t, V, t, false, p + layout.windowWeights, width, false, U)
+            var q = 0, base = 0
+            for piece in pieces {
+                for i in 0..<(piece.end - piece.start) {
+                    let out = H1 + q * hidden
+                    for h in 0..<hidden { out[h] = p[layout.bias1 + h] }
+                    for o in 0..<offsets {
+                        let c = U + (base + i + o) * width + o * hidden
+                        for h in 0..<hidden { out[h] += c[h] }
+                    }
+                    for h in 0..<hidden { out[h] = max(out[h], 0) }
+                    q += 1
+                }
+                base += piece.end - piece.start + 2 * w
+            }
+            multiply(n, hidden, hidden, H1, hidden, false, p + layout.weights2, hidden, false, H2)
+            for i in 0..<n { for h in 0..<hidden { H2[i * hidden + h] = max(H2[i * hidden + h] + p[layout.bias2 + h], 0) } }
+            multiply(n, classes, hidden, H2, hidden, false, p + layout.weights3, classes, false, S)
+            // Loss and its gradient (mean over labelled tokens).
+            let scale = 1 / Float(max(1, labelled))
+            for i in 0..<n {
+                let s = S + i * classes, ds = dS + i * classes
+                guard labels[i] >= 0 else { for c in 0..<classes { ds[c] = 0 }; continue }
+                var top = -Float.infinity, best = 0
+                for c in 0..<classes {
+                    s[c] += p[layout.bias3 + c]
+                    if s[c] > top { top = s[c]; best = c }
+                }
+                var sum: Float = 0
+                for c in 0..<classes { ds[c] = expf(s[c] - top); sum += ds[c] }
+                let truth = labels[i]
+                loss -= Double(logf(max(ds[truth] / sum, 1e-30)))
+                if best == truth { right += 1 }
+                for c in 0..<classes { ds[c] = ds[c] / sum * scale }
+                ds[truth] -= scale
+            }
+            // Backward: output layer, layer 2.
+            multiply(hidden, classes, n, H2, hidden, true, dS, classes, false, g + layout.weights3, accumulate: true)
+            for i in 0..<n { for c in 0..<classes { g[layout.bias3 + c] += dS[i * classes + c] } }
+            multiply(n, hidden, classes, dS, classes, false, p + layout.weights3, classes, true, dh2)
+            for k in 0..<(n * hidden) where H2[k] <= 0 { dh2[k] = 0 }
+            multiply(hidden, hidden, n, H1, hidden, true, dh2, hidden, false, g + layout.weights2, accumulate: true)
+            for i in 0..<n { for h in 0..<hidden { g[layout.bias2 + h] += dh2[i * hidden + h] } }
+            multiply(n, hidden, hidden, dh2, hidden, false, p + layout.weights2, hidden, true, dh1)
+            for k in 0..<(n * hidden) where H1[k] <= 0 { dh1[k] = 0 }
+            for i in 0..<n { for h in 0..<hidden { g[layout.bias1 + h] += dh1[i * hidden + h] } }
+            // Layer 1: spread each token's gradient back to its window's contributions.
+            for k in 0..<(bigN * width) { dUp[k] = 0 }
+            q = 0; base = 0
+            for piece in pieces {
+                for i in 0..<(piece.end - piece.start) {
+                    let grad = dh1 + q * hidden
+                    for o in 0..<offsets {
+                        let c = dUp + (base + i + o) * width + o * hidden
+                        for h in 0..<hidden { c[h] += grad[h] }
+                    }
+                    q += 1
+                }
+                base += piece.end - piece.start + 2 * w
+            }
+            multiply(t, width, bigN, V, t, true, dUp, width, false, g + layout.windowWeights, accumulate: true)
+            multiply(bigN, t, width, dUp, width, false, p + layout.windowWeights, width, true, dV)
+            for k in 0..<(bigN * t) where V[k] <= 0 { dV[k] = 0 }
+            for j in 0..<bigN { for k in 0..<t { g[layout.mixBias + k] += dV[j * t + k] } }
+            // Token vectors: the mixing layer and the embedding rows.
+            multiply(inputs, t, bigN, X, inputs, true, dV, t, false, g + layout.mix, accumulate: true)
+            multiply(bigN, inputs, t, dV, t, false, p + layout.mix, t, true, dXp)
+            for j in 0..<bigN {
+                for lane in 0..<16 {
+                    let row = g + layout.embeddings + rs[j * 16 + lane], grad = dXp + j * inputs + (lane >> 2) * d
+                    for k in 0..<d { row[k] += grad[k] }
+                }
+            }
+        }}}}}}}}}}}}}}
+        return (loss, right, labelled)
+    }
+}
