@@ -67,9 +67,13 @@ tagger-silver: $(TAGGER_SILVER)
 tagger-norms:
 	python3 Pipelines/tagger/export_norms.py --output Sources/LimeText/Resources/spacy-norms.tsv
 
-# Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, then prune
-# to TAGGER_PRUNE (size, memory and speed against accuracy: see the README beside the
-# model) and ship. `make tagger-model TAGGER_PRUNE=x` re-prunes without retraining.
+# Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, prune the
+# tag and UPOS models to TAGGER_PRUNE (size, memory and speed against accuracy: see the
+# README beside the model), then train the entity network on the same silver text, which
+# replaces the perceptron entity models, and ship. `make tagger-model TAGGER_PRUNE=x`
+# re-prunes and retrains only the network.
+TAGGER_ENTITY_EPOCHS ?= 4
+TAGGER_THREADS ?= 2
 $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	$(TAGGER_RELEASE)
 	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 \
@@ -77,7 +81,9 @@ $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	  --output $@ --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
 tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
 	$(TAGGER_RELEASE)
-	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-en.lmtag
+	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-base.lmtag
+	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
+	  --epochs $(TAGGER_ENTITY_EPOCHS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 

@@ -77,6 +77,7 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Adam learning rate (falls linearly to zero).") var learningRate: Float = 2e-3
     @Option(help: "Labelled tokens per optimization step.") var batchTokens = 512
     @Option(help: "Threads of the matrix products (results do not depend on it).") var threads = 1
+    @Option(help: "Dropout probability of token vectors and hidden units in training.") var dropout: Float = 0
     @Option(help: "Seed of the initial weights and the shuffle.") var seed: UInt64 = 1
     @Option(help: "Description stored in the model (default: the input model's).") var description: String?
 
@@ -95,6 +96,7 @@ struct TaggerTrainEntities: ParsableCommand {
         options.hidden = hidden
         options.batchTokens = batchTokens
         options.threads = threads
+        options.dropout = dropout
         options.epochs = epochs
         options.learningRate = learningRate
         options.seed = seed

@@ -84,28 +84,35 @@ import Testing
     }
 
     /// The batched backward pass matches finite differences of the loss, for parameters
-    /// of every layer (embedding rows, mixing, window, dense layers and biases).
-    @Test func gradientsMatchFiniteDifferences() throws {
+    /// of every layer (embedding rows, mixing, window, dense layers and biases), without
+    /// and with dropout (a fixed seed gives the same masks to every evaluation).
+    @Test(arguments: [Float(0), 0.3]) func gradientsMatchFiniteDifferences(dropout: Float) throws {
         let (train, _) = NameFrames.documents()
         let examples = EntityNetworkTrainer.examples(Array(train.prefix(3)))
         let pieces = examples.indices.map { EntityNetworkTrainer.Piece(example: $0, start: 0, end: examples[$0].labels.count) }
-        let pass = EntityNetworkPass(network: EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 5, seed: 7), threads: 1)
-        let layout = pass.network.layout
+        var network = EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 8, seed: 7)
+        // Nonzero biases: with zero ones, a token whose inputs are all dropped sits exactly
+        // on a ReLU kink, where finite differences and the gradient legitimately differ.
+        let layout = network.layout
+        for (k, range) in [layout.mixBias..<layout.windowWeights, layout.bias1..<layout.weights2, layout.bias2..<layout.weights3].enumerated() {
+            for i in range { network.parameters[i] = Float((i * 7 + k) % 11) / 50 - 0.1 }
+        }
+        let pass = EntityNetworkPass(network: network, threads: 1)
         let count = layout.count
         func loss() -> Double {
-            let r = pass.step(examples, pieces)
+            let r = pass.step(examples, pieces, dropout: dropout, seed: 11)
             pass.gradients.update(repeating: 0, count: count)
             return r.loss / Double(r.count)
         }
         pass.gradients.update(repeating: 0, count: count)
-        _ = pass.step(examples, pieces)
+        _ = pass.step(examples, pieces, dropout: dropout, seed: 11)
         let analytic = Array(UnsafeBufferPointer(start: pass.gradients, count: count))
         pass.gradients.update(repeating: 0, count: count)
         // Parameters with a nonzero gradient in each group (embedding rows the batch uses).
         let groups = [layout.embeddings..<layout.mix, layout.mix..<layout.mixBias, layout.mixBias..<layout.windowWeights,
                       layout.windowWeights..<layout.bias1, layout.bias1..<layout.weights2, layout.weights2..<layout.bias2,
                       layout.bias2..<layout.weights3, layout.weights3..<layout.bias3, layout.bias3..<count]
-        var checked = 0
+        var checked = 0, outside = 0
         for group in groups {
             let indices = group.sorted { abs(analytic[$0]) > abs(analytic[$1]) }.prefix(4)
             #expect(abs(analytic[indices.first!]) > 1e-3, "no gradient in \(group)")
@@ -125,10 +132,14 @@ import Testing
                     let tolerance = 0.05 * max(abs(numeric), abs(Double(analytic[k]))) + 5e-4 * Double(1e-3 / eps)
                     errors.append(abs(numeric - Double(analytic[k])) / tolerance)
                 }
-                #expect(errors.min()! <= 1, "parameter \(k): analytic \(analytic[k]), error/tolerance \(errors)")
+                // A wrong gradient misses by far more (a missing dropout factor by about 9x);
+                // a kink may spoil a rare bias check (biases move every token at once).
+                #expect(errors.min()! <= 3, "parameter \(k): analytic \(analytic[k]), error/tolerance \(errors)")
+                if errors.min()! > 1 { outside += 1 }
                 checked += 1
             }
         }
         #expect(checked >= 20)
+        #expect(outside <= 2, "\(outside) of \(checked) checks outside the tolerance")
     }
 }

@@ -41,8 +41,28 @@ final class EntityNetworkPass {
 
     /// Forward and backward over `pieces`: adds the gradient of the mean cross-entropy of
     /// their labelled tokens to `gradients`; returns the summed loss, correct and labelled counts.
-    func step(_ examples: [EntityNetworkTrainer.Example], _ pieces: [EntityNetworkTrainer.Piece])
-        -> (loss: Double, right: Int, count: Int) {
+    ///
+    /// With `dropout` > 0, each token vector and hidden unit is zeroed with that
+    /// probability (the rest scaled up to keep their expectation), by a generator seeded
+    /// with `seed`.
+    func step(_ examples: [EntityNetworkTrainer.Example], _ pieces: [EntityNetworkTrainer.Piece],
+              dropout: Float = 0, seed: UInt64 = 0) -> (loss: Double, right: Int, count: Int) {
+        var rng = SplitMix(seed: seed)
+        let boost = 1 / (1 - dropout)
+        let threshold = UInt64(Double(dropout) * Double(1 << 32))
+        /// Inverted dropout in place (ReLU outputs: zero means inactive either way).
+        func drop(_ a: UnsafeMutablePointer<Float>, _ count: Int) {
+            guard dropout > 0 else { return }
+            var k = 0
+            while k < count {
+                var bits = rng.next()
+                for _ in 0..<2 where k < count {
+                    a[k] = (bits & 0xFFFF_FFFF) < threshold ? 0 : a[k] * boost
+                    bits >>= 32
+                    k += 1
+                }
+            }
+        }
         let w = network.window, offsets = network.offsets, d = network.embedding, inputs = EntityNetwork.attributes * d
         let t = network.tokenWidth, hidden = network.hidden, width = network.windowWidth, classes = EntityNetwork.classes
         // Padded rows and labels.
@@ -91,6 +111,7 @@ final class EntityNetworkPass {
             for j in 0..<bigN {
                 for k in 0..<t { V[j * t + k] = max(V[j * t + k] + p[layout.mixBias + k], 0) }
             }
+            drop(V, bigN * t)
             // Every token's contributions at every offset, then each scored token's window sum.
             multiply(bigN, width, t, V, t, false, p + layout.windowWeights, width, false, U)
             var q = 0, base = 0
@@ -107,11 +128,13 @@ final class EntityNetworkPass {
                 }
                 base += piece.end - piece.start + 2 * w
             }
+            drop(H1, n * hidden)
             multiply(n, hidden, hidden, H1, hidden, false, p + layout.weights2, hidden, false, H2)
             for i in 0..<n { for h in 0..<hidden { H2[i * hidden + h] = max(H2[i * hidden + h] + p[layout.bias2 + h], 0) } }
+            drop(H2, n * hidden)
             multiply(n, classes, hidden, H2, hidden, false, p + layout.weights3, classes, false, S)
             // Loss and its gradient (mean over labelled tokens).
-            let scale = 1 / Float(max(1, labelled))
+            let mean = 1 / Float(max(1, labelled))
             for i in 0..<n {
                 let s = S + i * classes, ds = dS + i * classes
                 guard labels[i] >= 0 else { for c in 0..<classes { ds[c] = 0 }; continue }
@@ -125,18 +148,19 @@ final class EntityNetworkPass {
                 let truth = labels[i]
                 loss -= Double(logf(max(ds[truth] / sum, 1e-30)))
                 if best == truth { right += 1 }
-                for c in 0..<classes { ds[c] = ds[c] / sum * scale }
-                ds[truth] -= scale
+                for c in 0..<classes { ds[c] = ds[c] / sum * mean }
+                ds[truth] -= mean
             }
             // Backward: output layer, layer 2.
             multiply(hidden, classes, n, H2, hidden, true, dS, classes, false, g + layout.weights3, accumulate: true)
             for i in 0..<n { for c in 0..<classes { g[layout.bias3 + c] += dS[i * classes + c] } }
             multiply(n, hidden, classes, dS, classes, false, p + layout.weights3, classes, true, dh2)
-            for k in 0..<(n * hidden) where H2[k] <= 0 { dh2[k] = 0 }
+            let scale = dropout > 0 ? boost : 1
+            for k in 0..<(n * hidden) { dh2[k] = H2[k] > 0 ? dh2[k] * scale : 0 }
             multiply(hidden, hidden, n, H1, hidden, true, dh2, hidden, false, g + layout.weights2, accumulate: true)
             for i in 0..<n { for h in 0..<hidden { g[layout.bias2 + h] += dh2[i * hidden + h] } }
             multiply(n, hidden, hidden, dh2, hidden, false, p + layout.weights2, hidden, true, dh1)
-            for k in 0..<(n * hidden) where H1[k] <= 0 { dh1[k] = 0 }
+            for k in 0..<(n * hidden) { dh1[k] = H1[k] > 0 ? dh1[k] * scale : 0 }
             for i in 0..<n { for h in 0..<hidden { g[layout.bias1 + h] += dh1[i * hidden + h] } }
             // Layer 1: spread each token's gradient back to its window's contributions.
             for k in 0..<(bigN * width) { dUp[k] = 0 }
@@ -154,7 +178,7 @@ final class EntityNetworkPass {
             }
             multiply(t, width, bigN, V, t, true, dUp, width, false, g + layout.windowWeights, accumulate: true)
             multiply(bigN, t, width, dUp, width, false, p + layout.windowWeights, width, true, dV)
-            for k in 0..<(bigN * t) where V[k] <= 0 { dV[k] = 0 }
+            for k in 0..<(bigN * t) { dV[k] = V[k] > 0 ? dV[k] * scale : 0 }
             for j in 0..<bigN { for k in 0..<t { g[layout.mixBias + k] += dV[j * t + k] } }
             // Token vectors: the mixing layer and the embedding rows.
             multiply(inputs, t, bigN, X, inputs, true, dV, t, false, g + layout.mix, accumulate: true)

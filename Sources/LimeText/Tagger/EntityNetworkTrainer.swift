@@ -20,6 +20,8 @@ public struct EntityNetworkOptions: Sendable {
     public var seed: UInt64 = 1
     /// Threads of the matrix products (results do not depend on it).
     public var threads = 1
+    /// Probability of zeroing a token vector or hidden unit in training (regularization).
+    public var dropout: Float = 0
     public init() {}
 }
 
@@ -73,7 +75,7 @@ public final class EntityNetworkTrainer {
     public func train(_ documents: [TaggedDocument], progress: (String) -> Void = { _ in }) -> EntityNetwork {
         let examples = Self.examples(documents)
         let labelled = examples.reduce(0) { $0 + $1.labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
-        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden)")
+        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), dropout \(options.dropout)")
         let pass = EntityNetworkPass(network: EntityNetwork(window: options.window, embedding: options.embedding,
                                                             tokenWidth: options.tokenWidth, hidden: options.hidden, seed: options.seed),
                                      threads: options.threads)
@@ -94,7 +96,7 @@ public final class EntityNetworkTrainer {
                 step += 1
                 let scale = step <= warmup ? Float(step) / Float(max(1, warmup))
                     : max(0, 1 - Float(step - warmup) / Float(max(1, totalSteps - warmup)))
-                let result = pass.step(examples, batch)
+                let result = pass.step(examples, batch, dropout: options.dropout, seed: options.seed &+ UInt64(step) &* 0x9e37)
                 loss += result.loss
                 right += result.right
                 count += result.count
