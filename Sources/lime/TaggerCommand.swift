@@ -78,6 +78,7 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Labelled tokens per optimization step.") var batchTokens = 512
     @Option(help: "Threads of the matrix products (results do not depend on it).") var threads = 1
     @Option(help: "Dropout probability of token vectors and hidden units in training.") var dropout: Float = 0
+    @Option(help: "Networks in the ensemble (seeds seed, seed+1, ...; trained side by side, one thread each).") var networks = 1
     @Option(help: "Seed of the initial weights and the shuffle.") var seed: UInt64 = 1
     @Option(help: "Description stored in the model (default: the input model's).") var description: String?
 
@@ -100,12 +101,12 @@ struct TaggerTrainEntities: ParsableCommand {
         options.epochs = epochs
         options.learningRate = learningRate
         options.seed = seed
-        let network = EntityNetworkTrainer(options: options).train(documents, progress: standardError)
+        let networks = EntityNetworkTrainer(options: options).trainEnsemble(documents, count: networks, progress: standardError)
         documents = []
-        let combined = base.withEntityNetwork(network, description: description ?? base.description)
+        let combined = base.withEntityNetworks(networks, description: description ?? base.description)
         try combined.save(to: output)
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        standardError("\(output): \(combined.weightCount) perceptron weights, \(network.parameterCount) network parameters, \(size) bytes")
+        standardError("\(output): \(combined.weightCount) perceptron weights, \(networks.count) entity networks of \(networks[0].parameterCount) parameters, \(size) bytes")
         for path in dev {
             let annotator = try NativeAnnotator(modelPath: output)
             print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)

@@ -27,7 +27,7 @@ import Testing
         options.learningRate = 1e-2
         let network = EntityNetworkTrainer(options: options).train(train)
         let base = try TaggerModelFileTests.smallModel().0
-        return (base.withEntityNetwork(network, description: "names"), test)
+        return (base.withEntityNetworks([network], description: "names"), test)
     }
 
     /// Trained on sentences with person and city names, the network marks unseen names in
@@ -45,14 +45,16 @@ import Testing
     @Test func deterministicTrainingAndFileRoundTrip() throws {
         let (a, test) = try Self.trainedOnNames(epochs: 3)
         let (b, _) = try Self.trainedOnNames(epochs: 3)
-        #expect(a.network == b.network)
+        #expect(a.entityNetworks == b.entityNetworks)
         let bytes = try a.serialized()
         let loaded = try TaggerModel.load(bytes: bytes, name: "memory")
         #expect(try loaded.serialized() == bytes)
-        #expect(loaded.network?.parameterCount == a.network?.parameterCount)
-        #expect(loaded.network?.window == 2 && loaded.network?.hidden == 32 && loaded.network?.tokenWidth == 32)
+        #expect(loaded.entityNetworks.count == 1)
+        let network = try #require(loaded.entityNetworks.first)
+        #expect(network.parameterCount == a.entityNetworks[0].parameterCount)
+        #expect(network.window == 2 && network.hidden == 32 && network.tokenWidth == 32)
         // Float16 storage: the loaded weights equal the trained ones rounded.
-        #expect(loaded.network!.parameters == a.network!.parameters.map { Float(Float16($0)) })
+        #expect(network.parameters == a.entityNetworks[0].parameters.map { Float(Float16($0)) })
         for doc in test {
             let x = loaded.annotate(text: doc.text, spans: doc.spans).map(\.ner)
             let y = a.annotate(text: doc.text, spans: doc.spans).map(\.ner)
@@ -76,7 +78,7 @@ import Testing
         network.parameters[layout.bias3 + b + 1] = 5
         network.parameters[layout.bias3 + b] = 1
         let base = try TaggerModelFileTests.smallModel().0
-        let model = base.withEntityNetwork(network, description: "")
+        let model = base.withEntityNetworks([network], description: "")
         let text = Array("Ann Lee Ray\n\nBo Li".utf8)
         let spans: [(start: Int32, end: Int32)] = [(0, 3), (4, 7), (8, 11), (11, 13), (13, 15), (16, 18)]
         let labels = model.annotate(text: text, spans: spans).map { TagSets.ner.label($0.ner) }
@@ -141,5 +143,29 @@ import Testing
         }
         #expect(checked >= 20)
         #expect(outside <= 2, "\(outside) of \(checked) checks outside the tolerance")
+    }
+
+    /// An ensemble averages its networks' log-probabilities: two copies of one network label
+    /// exactly as the network alone; networks of different windows combine, stay valid
+    /// IOB2 and survive the file round trip.
+    @Test func ensembleAveragesNetworks() throws {
+        let (single, test) = try Self.trainedOnNames(epochs: 3)
+        let network = single.entityNetworks[0]
+        let base = try TaggerModelFileTests.smallModel().0
+        let twice = base.withEntityNetworks([network, network], description: "")
+        for doc in test {
+            #expect(twice.annotate(text: doc.text, spans: doc.spans).map(\.ner) == single.annotate(text: doc.text, spans: doc.spans).map(\.ner))
+        }
+        var options = EntityNetworkOptions()
+        options.window = 1
+        options.embedding = 8
+        options.tokenWidth = 16
+        options.hidden = 16
+        options.epochs = 3
+        let narrow = EntityNetworkTrainer(options: options).train(NameFrames.documents().train)
+        let mixed = base.withEntityNetworks([network, narrow], description: "")
+        let loaded = try TaggerModel.load(bytes: try mixed.serialized(), name: "memory")
+        #expect(loaded.entityNetworks.map(\.window) == [2, 1])
+        for doc in test { _ = Self.annotateValid(loaded, doc) }
     }
 }

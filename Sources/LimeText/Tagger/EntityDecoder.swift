@@ -1,24 +1,21 @@
 import Foundation
 
-/// Labels documents with an `EntityNetwork`: scratch buffers and a cache, one per thread.
+/// Scores tokens with one `EntityNetwork`: scratch buffers and a cache, one per thread.
 ///
 /// Layer 1 is linear in the token vectors, so each distinct token's contributions to it at
 /// every window offset (`window[o] · v(j)`) are computed once and cached, keyed by its
 /// spaCy rows; tokens repeat, so most cost a few vector additions. The cache is
 /// direct-mapped and a miss recomputes the same numbers, so results never depend on it.
-final class EntityDecoder {
+final class EntityScorer {
     let network: EntityNetwork
     private let layout: EntityNetwork.Layout
-    private let slotCount = 8192
+    static let slotCount = 8192
+    private let slotCount = EntityScorer.slotCount
     private var keys: [SpacyBuckets.Rows]
     private var filled: [Bool]
     private var contributions: [Float]
     private var rowStarts = [Int](repeating: 0, count: 16)
     private var x: [Float], v: [Float], h1: [Float], h2: [Float], scores: [Float]
-    private var padded: [SpacyBuckets.Rows] = []
-    private var slots: [Int] = []
-    private var logProbabilities: [Float] = []
-    private var backPointers: [UInt8] = []
 
     init(network: EntityNetwork) {
         self.network = network
@@ -35,13 +32,13 @@ final class EntityDecoder {
 
     /// The cache slot of a token's rows (a hash of the 16 row numbers).
     @inline(__always)
-    private func slot(_ rows: SpacyBuckets.Rows) -> Int {
+    static func slot(_ rows: SpacyBuckets.Rows) -> Int {
         var h: UInt64 = 0x9e37_79b9_7f4a_7c15
         for k in stride(from: 0, to: 16, by: 4) {
             let value = UInt64(rows[k]) | UInt64(rows[k + 1]) << 16 | UInt64(rows[k + 2]) << 32 | UInt64(rows[k + 3]) << 48
             h = (h ^ value) &* 0xff51_afd7_ed55_8ccd
         }
-        return Int(truncatingIfNeeded: h >> 40) & (slotCount - 1)
+        return Int(truncatingIfNeeded: h >> 40) & (EntityScorer.slotCount - 1)
     }
 
     /// Fills `out[0..<windowWidth]` with the layer-1 contributions of a token with `rows`.
@@ -93,14 +90,70 @@ final class EntityDecoder {
         }
     }
 
+    /// Adds `weight` times the class log-probabilities of the token at padded position
+    /// `i + window` to `out`; `padded` holds the document's rows with `window` padding rows
+    /// either side, `slots` their cache slots.
+    func addLogProbabilities(padded: UnsafePointer<SpacyBuckets.Rows>, slots: UnsafePointer<Int>, at i: Int,
+                             weight: Float, into out: UnsafeMutablePointer<Float>) {
+        let classes = EntityNetwork.classes, hidden = network.hidden, width = network.windowWidth
+        network.parameters.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            // Layer 1 from the cached contributions of the window's tokens. Each token's
+            // block is read right after it is (re)computed: a later miss may evict it.
+            h1.withUnsafeMutableBufferPointer { h1b in
+                let a1 = h1b.baseAddress!
+                for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }
+                contributions.withUnsafeMutableBufferPointer { cb in
+                    for o in 0..<network.offsets {
+                        let j = i + o, s = slots[j]
+                        let block = cb.baseAddress! + s * width
+                        if !filled[s] || keys[s] != padded[j] {
+                            computeContributions(p, padded[j], into: block)
+                            keys[s] = padded[j]
+                            filled[s] = true
+                        }
+                        let c = block + o * hidden
+                        for h in 0..<hidden { a1[h] += c[h] }
+                    }
+                }
+            }
+            head(p)
+        }
+        scores.withUnsafeBufferPointer { s in
+            var top = s[0]
+            for c in 1..<classes { top = max(top, s[c]) }
+            var sum: Float = 0
+            for c in 0..<classes { sum += expf(s[c] - top) }
+            let norm = top + logf(sum)
+            for c in 0..<classes { out[c] += weight * (s[c] - norm) }
+        }
+    }
+}
+
+/// Labels documents with one or more `EntityNetwork`s (an ensemble averages their
+/// log-probabilities), decoding the most probable valid IOB2 sequence. One per thread.
+final class EntityDecoder {
+    let scorers: [EntityScorer]
+    /// Tokens on each side: the widest of the networks' windows.
+    let window: Int
+    private var padded: [SpacyBuckets.Rows] = []
+    private var slots: [Int] = []
+    private var logProbabilities: [Float] = []
+    private var backPointers: [UInt8] = []
+
+    init(networks: [EntityNetwork]) {
+        precondition(!networks.isEmpty)
+        scorers = networks.map { EntityScorer(network: $0) }
+        window = networks.map(\.window).max()!
+    }
+
     /// Labels one document: `rows` are all its tokens' spaCy rows (whitespace tokens
     /// included: they are context, as in spaCy), `isSpace` marks whitespace tokens, which
     /// get `O`. Writes one class per token into `out` (0 = `O`, then `B-T`, `I-T`): the most
     /// probable valid IOB2 sequence within each run of non-whitespace tokens.
     func decode(rows: UnsafeBufferPointer<SpacyBuckets.Rows>, isSpace: UnsafeBufferPointer<Bool>,
                 into out: UnsafeMutablePointer<Int>) {
-        let n = rows.count, classes = EntityNetwork.classes, hidden = network.hidden
-        let window = network.window, width = network.windowWidth
+        let n = rows.count, classes = EntityNetwork.classes
         if logProbabilities.count < n * classes {
             logProbabilities = [Float](repeating: 0, count: n * classes)
             backPointers = [UInt8](repeating: 0, count: n * classes)
@@ -110,45 +163,27 @@ final class EntityDecoder {
         padded.append(contentsOf: rows)
         for _ in 0..<window { padded.append(SpacyBuckets.padding) }
         slots.removeAll(keepingCapacity: true)
-        for r in padded { slots.append(slot(r)) }
-        network.parameters.withUnsafeBufferPointer { pb in
-            let p = pb.baseAddress!
-            var runStart = 0
-            for i in 0...n {
-                if i == n || isSpace[i] {
-                    if i > runStart { viterbi(runStart, i, out) }
-                    if i < n { out[i] = 0 }
-                    runStart = i + 1
-                    continue
-                }
-                // Layer 1 from the cached contributions of the window's tokens. Each token's
-                // block is read right after it is (re)computed: a later miss may evict it.
-                h1.withUnsafeMutableBufferPointer { h1b in
-                    let a1 = h1b.baseAddress!
-                    for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }
-                    contributions.withUnsafeMutableBufferPointer { cb in
-                        for o in 0..<network.offsets {
-                            let j = i + o, s = slots[j]
-                            let block = cb.baseAddress! + s * width
-                            if !filled[s] || keys[s] != padded[j] {
-                                computeContributions(p, padded[j], into: block)
-                                keys[s] = padded[j]
-                                filled[s] = true
-                            }
-                            let c = block + o * hidden
-                            for h in 0..<hidden { a1[h] += c[h] }
-                        }
+        for r in padded { slots.append(EntityScorer.slot(r)) }
+        let weight = 1 / Float(scorers.count)
+        padded.withUnsafeBufferPointer { pr in
+            slots.withUnsafeBufferPointer { sl in
+                var runStart = 0
+                for i in 0...n {
+                    if i == n || isSpace[i] {
+                        if i > runStart { viterbi(runStart, i, out) }
+                        if i < n { out[i] = 0 }
+                        runStart = i + 1
+                        continue
                     }
-                }
-                head(p)
-                scores.withUnsafeBufferPointer { s in
-                    var top = s[0]
-                    for c in 1..<classes { top = max(top, s[c]) }
-                    var sum: Float = 0
-                    for c in 0..<classes { sum += expf(s[c] - top) }
-                    let norm = top + logf(sum)
                     logProbabilities.withUnsafeMutableBufferPointer { lp in
-                        for c in 0..<classes { lp[i * classes + c] = s[c] - norm }
+                        let row = lp.baseAddress! + i * classes
+                        for c in 0..<classes { row[c] = 0 }
+                        for scorer in scorers {
+                            // A narrower network reads the middle of the widest window.
+                            let shift = window - scorer.network.window
+                            scorer.addLogProbabilities(padded: pr.baseAddress! + shift, slots: sl.baseAddress! + shift,
+                                                       at: i, weight: weight, into: row)
+                        }
                     }
                 }
             }

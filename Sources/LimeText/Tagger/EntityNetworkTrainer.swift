@@ -71,9 +71,30 @@ public final class EntityNetworkTrainer {
         return out
     }
 
+    /// Trains `count` networks with seeds `seed`, `seed + 1`, ... side by side (one thread
+    /// each; the matrix products of each use `threads / count` threads, at least one).
+    public func trainEnsemble(_ documents: [TaggedDocument], count: Int,
+                              progress: @escaping @Sendable (String) -> Void = { _ in }) -> [EntityNetwork] {
+        let examples = Self.examples(documents)
+        let results = EnsembleResults(count: max(1, count))
+        DispatchQueue.concurrentPerform(iterations: max(1, count)) { k in
+            var options = self.options
+            options.seed = self.options.seed &+ UInt64(k)
+            options.threads = max(1, self.options.threads / max(1, count))
+            let network = EntityNetworkTrainer(options: options).train(examples: examples) {
+                progress(count > 1 ? "network \(k + 1): \($0)" : $0)
+            }
+            results.set(k, network)
+        }
+        return results.networks
+    }
+
     /// Trains a network on `documents`; `progress` receives one line per epoch.
     public func train(_ documents: [TaggedDocument], progress: (String) -> Void = { _ in }) -> EntityNetwork {
-        let examples = Self.examples(documents)
+        train(examples: Self.examples(documents), progress: progress)
+    }
+
+    func train(examples: [Example], progress: (String) -> Void) -> EntityNetwork {
         let labelled = examples.reduce(0) { $0 + $1.labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
         progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), dropout \(options.dropout)")
         let pass = EntityNetworkPass(network: EntityNetwork(window: options.window, embedding: options.embedding,
@@ -160,4 +181,13 @@ final class EntityAdam {
             }
         }
     }
+}
+
+/// The networks of an ensemble, filled by concurrent trainers.
+private final class EnsembleResults: @unchecked Sendable {
+    private var slots: [EntityNetwork?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ network: EntityNetwork) { lock.lock(); slots[k] = network; lock.unlock() }
+    var networks: [EntityNetwork] { slots.map { $0! } }
 }

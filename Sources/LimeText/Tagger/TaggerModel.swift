@@ -14,14 +14,15 @@ public final class TaggerModel: Sendable {
     /// The entity preview pass (same classes as `nerWeights`, no label history).
     let previewWeights: SparseWeights
     let tagDictionary: TagDictionary
-    /// The neural entity recognizer; when present it labels entities and the perceptron
-    /// entity models (`nerWeights`, `previewWeights`) are not used (and usually empty).
-    let entityNetwork: EntityNetwork?
+    /// The neural entity recognizer (several networks: an ensemble); when present it labels
+    /// entities and the perceptron entity models (`nerWeights`, `previewWeights`) are not
+    /// used (and usually empty).
+    let entityNetworks: [EntityNetwork]
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
     init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, preview: SparseWeights,
-         tagDictionary: TagDictionary, entityNetwork: EntityNetwork? = nil, description: String) {
+         tagDictionary: TagDictionary, entityNetworks: [EntityNetwork] = [], description: String) {
         precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos
                      && ner.classes == TaggerClasses.ner && preview.classes == TaggerClasses.ner)
         tagWeights = tag
@@ -29,20 +30,17 @@ public final class TaggerModel: Sendable {
         nerWeights = ner
         previewWeights = preview
         self.tagDictionary = tagDictionary
-        self.entityNetwork = entityNetwork
+        self.entityNetworks = entityNetworks
         self.description = description
     }
 
-    /// The model with `network` as its entity recognizer, in place of the perceptron
+    /// The model with `networks` as its entity recognizer, in place of the perceptron
     /// entity models (which are dropped).
-    public func withEntityNetwork(_ network: EntityNetwork, description: String) -> TaggerModel {
+    public func withEntityNetworks(_ networks: [EntityNetwork], description: String) -> TaggerModel {
         let empty = SparseWeights(classes: TaggerClasses.ner, keys: [], counts: [], entryClasses: [], entryWeights: [])
         return TaggerModel(tag: tagWeights, pos: posWeights, ner: empty, preview: empty, tagDictionary: tagDictionary,
-                           entityNetwork: network, description: description)
+                           entityNetworks: networks, description: description)
     }
-
-    /// The entity network, if the model has one.
-    public var network: EntityNetwork? { entityNetwork }
 
     /// Number of stored (feature, class) weights over the four models.
     public var weightCount: Int {
@@ -85,6 +83,6 @@ extension TaggerModel {
     public func pruned(_ threshold: Float) -> TaggerModel {
         TaggerModel(tag: tagWeights.pruned(threshold), pos: posWeights.pruned(threshold),
                     ner: nerWeights.pruned(threshold), preview: previewWeights.pruned(threshold), tagDictionary: tagDictionary,
-                    entityNetwork: network, description: description)
+                    entityNetworks: entityNetworks, description: description)
     }
 }

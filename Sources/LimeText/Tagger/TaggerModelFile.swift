@@ -16,8 +16,9 @@ public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
 /// reserved ids excluded), which must equal `TagSets`; then for each of the tag, pos,
 /// ner and entity preview models: u32 classes, u32 keys, u32 entries, keys (u64, ascending), entry counts
 /// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16); then the tag
-/// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8); then u8 1 and the
-/// entity network (`EntityNetwork.write`), or u8 0. Bytes are a pure function of the model.
+/// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8); then u8 the number
+/// of entity networks (0: the perceptron entity models label entities) and each network
+/// (`EntityNetwork.write`). Bytes are a pure function of the model.
 extension TaggerModel {
     static let magic = Array("LIMETAGR".utf8)
     /// Version written; version 3 (the same without the entity network flag) is still read.
@@ -44,12 +45,8 @@ extension TaggerModel {
         payload.write(UInt32(tagDictionary.words.count))
         for word in tagDictionary.words { payload.write(word) }
         payload.write(bytes: tagDictionary.classes)
-        if let network {
-            payload.write(UInt8(1))
-            network.write(to: &payload)
-        } else {
-            payload.write(UInt8(0))
-        }
+        payload.write(UInt8(entityNetworks.count))
+        for network in entityNetworks { network.write(to: &payload) }
         var out = ByteWriter()
         out.write(bytes: Self.magic)
         out.write(Self.formatVersion)
@@ -136,13 +133,14 @@ extension TaggerModel {
             guard zip(words, words.dropFirst()).allSatisfy({ $0 < $1 }), !words.contains(0) else {
                 throw fail("tag dictionary words not strictly ascending")
             }
-            let hasNetwork: UInt8 = version == 3 ? 0 : try r.read()
-            guard hasNetwork <= 1 else { throw fail("bad entity network flag \(hasNetwork)") }
-            let network = hasNetwork == 1 ? try EntityNetwork.read(from: &r) : nil
+            let networkCount: UInt8 = version == 3 ? 0 : try r.read()
+            guard networkCount <= 16 else { throw fail("\(networkCount) entity networks (at most 16)") }
+            var networks: [EntityNetwork] = []
+            for _ in 0..<networkCount { networks.append(try EntityNetwork.read(from: &r)) }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
             return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
                                tagDictionary: TagDictionary(words: words, classes: wordClasses),
-                               entityNetwork: network, description: description)
+                               entityNetworks: networks, description: description)
         } catch let error as TaggerModelError {
             throw error
         } catch {

@@ -21,7 +21,7 @@ public final class TaggerSession {
 
     public init(model: TaggerModel) {
         self.model = model
-        entityDecoder = model.entityNetwork.map { EntityDecoder(network: $0) }
+        entityDecoder = model.entityNetworks.isEmpty ? nil : EntityDecoder(networks: model.entityNetworks)
     }
 
     /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
@@ -38,7 +38,7 @@ public final class TaggerSession {
         wordIndex.removeAll(keepingCapacity: true)
         infos.append(.before)
         infos.append(.before)
-        let network = model.entityNetwork
+        let network = entityDecoder
         allRows.removeAll(keepingCapacity: true)
         isSpace.removeAll(keepingCapacity: true)
         var afterBreak = false
