@@ -69,10 +69,13 @@ tagger-norms:
 
 # Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, prune the
 # tag and UPOS models to TAGGER_PRUNE (size, memory and speed against accuracy: see the
-# README beside the model), then train the entity network on the same silver text, which
-# replaces the perceptron entity models, and ship. `make tagger-model TAGGER_PRUNE=x`
+# README beside the model), then train the entity networks (an ensemble of
+# TAGGER_NETWORKS, side by side) on the same silver text, which replace the perceptron
+# entity models, and ship. Deterministic too: the networks' matrix products give the
+# same results on any number of threads. `make tagger-model TAGGER_PRUNE=x`
 # re-prunes and retrains only the network.
-TAGGER_ENTITY_EPOCHS ?= 4
+TAGGER_ENTITY_EPOCHS ?= 12
+TAGGER_NETWORKS ?= 2
 TAGGER_THREADS ?= 2
 $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	$(TAGGER_RELEASE)
@@ -83,7 +86,7 @@ tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
 	$(TAGGER_RELEASE)
 	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-base.lmtag
 	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
-	  --epochs $(TAGGER_ENTITY_EPOCHS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
+	  --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 

@@ -70,6 +70,7 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Evaluation file after training.") var dev: [String] = []
     @Option(help: "Output model file.") var output: String
     @Option(help: "Tokens on each side of the scored one.") var window = 3
+    @Flag(help: "Networks read the previous label and the entity's first token (greedy decoding).") var history = false
     @Option(help: "Width of one attribute's embedding.") var embedding = 64
     @Option(help: "Width of the token vector.") var tokenWidth = 128
     @Option(help: "Width of the hidden layers.") var hidden = 128
@@ -92,6 +93,7 @@ struct TaggerTrainEntities: ParsableCommand {
         }
         var options = EntityNetworkOptions()
         options.window = window
+        options.history = history
         options.embedding = embedding
         options.tokenWidth = tokenWidth
         options.hidden = hidden

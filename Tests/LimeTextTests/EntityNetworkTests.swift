@@ -15,11 +15,12 @@ import Testing
         return TaggedDocument(source: doc.source, text: doc.text, tokens: tokens)
     }
 
-    static func trainedOnNames(epochs: Int = 30) throws -> (TaggerModel, [TaggedDocument]) {
+    static func trainedOnNames(epochs: Int = 30, history: Bool = false) throws -> (TaggerModel, [TaggedDocument]) {
         let (train, test) = NameFrames.documents()
         var options = EntityNetworkOptions()
         options.epochs = epochs
         options.window = 2
+        options.history = history
         options.embedding = 16
         options.tokenWidth = 32
         options.hidden = 32
@@ -32,8 +33,8 @@ import Testing
 
     /// Trained on sentences with person and city names, the network marks unseen names in
     /// sentences of the same shape, through spaCy's hashed rows of unseen words.
-    @Test func learnsEntitiesOfUnseenNames() throws {
-        let (model, test) = try Self.trainedOnNames(epochs: 40)
+    @Test(arguments: [false, true]) func learnsEntitiesOfUnseenNames(history: Bool) throws {
+        let (model, test) = try Self.trainedOnNames(epochs: 40, history: history)
         var evaluation = TaggerEvaluation()
         for doc in test { evaluation.add(reference: doc, predicted: Self.annotateValid(model, doc)) }
         #expect(evaluation.referenceEntities == 11)
@@ -88,11 +89,12 @@ import Testing
     /// The batched backward pass matches finite differences of the loss, for parameters
     /// of every layer (embedding rows, mixing, window, dense layers and biases), without
     /// and with dropout (a fixed seed gives the same masks to every evaluation).
-    @Test(arguments: [Float(0), 0.3]) func gradientsMatchFiniteDifferences(dropout: Float) throws {
+    @Test(arguments: [(Float(0), false), (0.3, false), (0, true)])
+    func gradientsMatchFiniteDifferences(dropout: Float, history: Bool) throws {
         let (train, _) = NameFrames.documents()
         let examples = EntityNetworkTrainer.examples(Array(train.prefix(3)))
         let pieces = examples.indices.map { EntityNetworkTrainer.Piece(example: $0, start: 0, end: examples[$0].labels.count) }
-        var network = EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 8, seed: 7)
+        var network = EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 8, history: history, seed: 7)
         // Nonzero biases: with zero ones, a token whose inputs are all dropped sits exactly
         // on a ReLU kink, where finite differences and the gradient legitimately differ.
         let layout = network.layout
@@ -111,9 +113,21 @@ import Testing
         let analytic = Array(UnsafeBufferPointer(start: pass.gradients, count: count))
         pass.gradients.update(repeating: 0, count: count)
         // Parameters with a nonzero gradient in each group (embedding rows the batch uses).
-        let groups = [layout.embeddings..<layout.mix, layout.mix..<layout.mixBias, layout.mixBias..<layout.windowWeights,
-                      layout.windowWeights..<layout.bias1, layout.bias1..<layout.weights2, layout.weights2..<layout.bias2,
-                      layout.bias2..<layout.weights3, layout.weights3..<layout.bias3, layout.bias3..<count]
+        var groups: [[Int]] = [layout.embeddings..<layout.mix, layout.mix..<layout.mixBias, layout.mixBias..<layout.windowWeights,
+                      layout.windowWeights..<layout.bias1, layout.bias1..<layout.labels, layout.weights2..<layout.bias2,
+                      layout.bias2..<layout.weights3, layout.weights3..<layout.bias3, layout.bias3..<count].map { Array($0) }
+        if history {
+            // The label embeddings, and the entity-start block of the window weights (the
+            // last `hidden` columns of each token-vector row).
+            groups.append(Array(layout.labels..<layout.weights2))
+            let width = network.windowWidth
+            var startBlock: [Int] = []
+            for u in 0..<6 {
+                let rowEnd = layout.windowWeights + (u + 1) * width
+                startBlock += Array((rowEnd - 8)..<rowEnd)
+            }
+            groups.append(startBlock)
+        }
         var checked = 0, outside = 0
         for group in groups {
             let indices = group.sorted { abs(analytic[$0]) > abs(analytic[$1]) }.prefix(4)

@@ -90,12 +90,27 @@ final class EntityScorer {
         }
     }
 
-    /// Adds `weight` times the class log-probabilities of the token at padded position
-    /// `i + window` to `out`; `padded` holds the document's rows with `window` padding rows
-    /// either side, `slots` their cache slots.
+    /// The contributions of the token at padded position `j`, computed unless cached.
+    @inline(__always)
+    private func block(_ p: UnsafePointer<Float>, _ padded: UnsafePointer<SpacyBuckets.Rows>, _ slots: UnsafePointer<Int>,
+                       _ j: Int, _ cb: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let s = slots[j]
+        let block = cb + s * network.windowWidth
+        if !filled[s] || keys[s] != padded[j] {
+            computeContributions(p, padded[j], into: block)
+            keys[s] = padded[j]
+            filled[s] = true
+        }
+        return block
+    }
+
+    /// Adds `weight` times the class log-probabilities of token `i` to `out`; `padded`
+    /// holds the document's rows with `window` padding rows either side (token i's at
+    /// `i + window`), `slots` their cache slots. With `history`, `previous` is the label
+    /// of token i - 1 and `start` the first token of the entity it continues (-1: none).
     func addLogProbabilities(padded: UnsafePointer<SpacyBuckets.Rows>, slots: UnsafePointer<Int>, at i: Int,
-                             weight: Float, into out: UnsafeMutablePointer<Float>) {
-        let classes = EntityNetwork.classes, hidden = network.hidden, width = network.windowWidth
+                             previous: Int, start: Int, weight: Float, into out: UnsafeMutablePointer<Float>) {
+        let classes = EntityNetwork.classes, hidden = network.hidden
         network.parameters.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
             // Layer 1 from the cached contributions of the window's tokens. Each token's
@@ -105,15 +120,16 @@ final class EntityScorer {
                 for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }
                 contributions.withUnsafeMutableBufferPointer { cb in
                     for o in 0..<network.offsets {
-                        let j = i + o, s = slots[j]
-                        let block = cb.baseAddress! + s * width
-                        if !filled[s] || keys[s] != padded[j] {
-                            computeContributions(p, padded[j], into: block)
-                            keys[s] = padded[j]
-                            filled[s] = true
-                        }
-                        let c = block + o * hidden
+                        let c = block(p, padded, slots, i + o, cb.baseAddress!) + o * hidden
                         for h in 0..<hidden { a1[h] += c[h] }
+                    }
+                    if network.history {
+                        let label = p + layout.labels + previous * hidden
+                        for h in 0..<hidden { a1[h] += label[h] }
+                        if start >= 0 {
+                            let c = block(p, padded, slots, start + network.window, cb.baseAddress!) + network.offsets * hidden
+                            for h in 0..<hidden { a1[h] += c[h] }
+                        }
                     }
                 }
             }
@@ -141,16 +157,22 @@ final class EntityDecoder {
     private var logProbabilities: [Float] = []
     private var backPointers: [UInt8] = []
 
+    /// Whether labels are chosen greedily left to right (some network reads the history)
+    /// rather than by Viterbi over independent scores.
+    let greedy: Bool
+
     init(networks: [EntityNetwork]) {
         precondition(!networks.isEmpty)
         scorers = networks.map { EntityScorer(network: $0) }
         window = networks.map(\.window).max()!
+        greedy = networks.contains { $0.history }
     }
 
     /// Labels one document: `rows` are all its tokens' spaCy rows (whitespace tokens
     /// included: they are context, as in spaCy), `isSpace` marks whitespace tokens, which
     /// get `O`. Writes one class per token into `out` (0 = `O`, then `B-T`, `I-T`): the most
-    /// probable valid IOB2 sequence within each run of non-whitespace tokens.
+    /// probable valid IOB2 sequence within each run of non-whitespace tokens, or with
+    /// history, the most probable valid label of each token in turn.
     func decode(rows: UnsafeBufferPointer<SpacyBuckets.Rows>, isSpace: UnsafeBufferPointer<Bool>,
                 into out: UnsafeMutablePointer<Int>) {
         let n = rows.count, classes = EntityNetwork.classes
@@ -167,12 +189,13 @@ final class EntityDecoder {
         let weight = 1 / Float(scorers.count)
         padded.withUnsafeBufferPointer { pr in
             slots.withUnsafeBufferPointer { sl in
-                var runStart = 0
+                var runStart = 0, previous = 0, start = -1
                 for i in 0...n {
                     if i == n || isSpace[i] {
-                        if i > runStart { viterbi(runStart, i, out) }
+                        if i > runStart && !greedy { viterbi(runStart, i, out) }
                         if i < n { out[i] = 0 }
                         runStart = i + 1
+                        previous = 0
                         continue
                     }
                     logProbabilities.withUnsafeMutableBufferPointer { lp in
@@ -182,7 +205,15 @@ final class EntityDecoder {
                             // A narrower network reads the middle of the widest window.
                             let shift = window - scorer.network.window
                             scorer.addLogProbabilities(padded: pr.baseAddress! + shift, slots: sl.baseAddress! + shift,
-                                                       at: i, weight: weight, into: row)
+                                                       at: i, previous: previous, start: previous == 0 ? -1 : start,
+                                                       weight: weight, into: row)
+                        }
+                        if greedy {
+                            var best = 0
+                            for c in 1..<classes where row[c] > row[best] && TaggerClasses.validEntity(c, after: previous) { best = c }
+                            out[i] = best
+                            if best & 1 == 1 { start = i }
+                            previous = best
                         }
                     }
                 }

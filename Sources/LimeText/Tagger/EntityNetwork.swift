@@ -14,6 +14,10 @@ import LimeSupport
 /// - token vector: `x(j)` concatenates, per attribute, the sum of its four embedding rows
 ///   (width `embedding` each); `v(j) = ReLU(mix · x(j) + mixBias)` (width `tokenWidth`);
 /// - window: `h1(i) = ReLU(bias1 + sum over o of window[o] · v(i + o - w))`, o in 0...2w;
+/// - with `history` (decoded greedily, left to right, like spaCy's transition-based
+///   recognizer), layer 1 also adds an embedding of the previous label and, inside an
+///   entity, `start · v(s)` of the entity's first token s (spaCy's parser state reads the
+///   same token), so a long entity's last words still see where it began;
 /// - `h2 = ReLU(weights2 · h1 + bias2)`, `scores = weights3 · h2 + bias3`.
 /// Matrices are stored input-major (row = input unit), so inference adds whole rows.
 /// Whitespace tokens are context (as in spaCy) but always `O`, and end any entity.
@@ -26,6 +30,8 @@ public struct EntityNetwork: Sendable, Equatable {
     public let tokenWidth: Int
     /// Width of the two hidden layers.
     public let hidden: Int
+    /// Whether layer 1 reads the previous label and the current entity's first token.
+    public let history: Bool
     /// All parameters, in `layout` order.
     var parameters: [Float]
 
@@ -41,16 +47,17 @@ public struct EntityNetwork: Sendable, Equatable {
 
     /// Where each parameter group starts in `parameters`, and the total count.
     struct Layout: Equatable {
-        let embeddings, mix, mixBias, windowWeights, bias1, weights2, bias2, weights3, bias3, count: Int
+        let embeddings, mix, mixBias, windowWeights, bias1, labels, weights2, bias2, weights3, bias3, count: Int
 
-        init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int) {
+        init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, history: Bool) {
             var next = 0
             func take(_ n: Int) -> Int { defer { next += n }; return next }
             embeddings = take(EntityNetwork.embeddingRows * embedding)
             mix = take(EntityNetwork.attributes * embedding * tokenWidth)
             mixBias = take(tokenWidth)
-            windowWeights = take(tokenWidth * (2 * window + 1) * hidden)
+            windowWeights = take(tokenWidth * (2 * window + 1 + (history ? 1 : 0)) * hidden)
             bias1 = take(hidden)
+            labels = take(history ? EntityNetwork.classes * hidden : 0)
             weights2 = take(hidden * hidden)
             bias2 = take(hidden)
             weights3 = take(hidden * EntityNetwork.classes)
@@ -59,25 +66,27 @@ public struct EntityNetwork: Sendable, Equatable {
         }
     }
 
-    var layout: Layout { Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden) }
+    var layout: Layout { Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history) }
     var offsets: Int { 2 * window + 1 }
-    /// Width of a token's contributions to layer 1 at every window offset.
-    var windowWidth: Int { offsets * hidden }
+    /// Width of a token's contributions to layer 1: at every window offset, then (with
+    /// `history`) as an entity's first token.
+    var windowWidth: Int { (offsets + (history ? 1 : 0)) * hidden }
     /// Number of parameters.
     public var parameterCount: Int { parameters.count }
 
-    init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, parameters: [Float]) {
+    init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, history: Bool, parameters: [Float]) {
         self.window = window
         self.embedding = embedding
         self.tokenWidth = tokenWidth
         self.hidden = hidden
+        self.history = history
         self.parameters = parameters
         precondition(parameters.count == layout.count)
     }
 
     /// A network with deterministic random weights (for training): uniform, scaled by fan-in.
-    init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, seed: UInt64) {
-        let layout = Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden)
+    init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, history: Bool = false, seed: UInt64) {
+        let layout = Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history)
         var p = [Float](repeating: 0, count: layout.count)
         var rng = SplitMix(seed: seed)
         func fill(_ start: Int, _ count: Int, _ scale: Float) {
@@ -86,10 +95,12 @@ public struct EntityNetwork: Sendable, Equatable {
         let offsets = 2 * window + 1
         fill(layout.embeddings, Self.embeddingRows * embedding, 0.1)
         fill(layout.mix, Self.attributes * embedding * tokenWidth, (3 / Float(Self.attributes * embedding)).squareRoot())
-        fill(layout.windowWeights, tokenWidth * offsets * hidden, (3 / Float(tokenWidth * offsets)).squareRoot())
+        let blocks = offsets + (history ? 1 : 0)
+        fill(layout.windowWeights, tokenWidth * blocks * hidden, (3 / Float(tokenWidth * blocks)).squareRoot())
+        fill(layout.labels, history ? Self.classes * hidden : 0, 0.1)
         fill(layout.weights2, hidden * hidden, (3 / Float(hidden)).squareRoot())
         fill(layout.weights3, hidden * Self.classes, (3 / Float(hidden)).squareRoot())
-        self.init(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, parameters: p)
+        self.init(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history, parameters: p)
     }
 
     /// The embedding rows (times `embedding`) of a token's 16 spaCy rows, padding mapped to
@@ -120,21 +131,24 @@ public struct EntityNetwork: Sendable, Equatable {
 }
 
 extension EntityNetwork {
-    /// Appends the network to a model payload: u32 window, embedding, token width, hidden,
-    /// then the parameters as Float16 bits.
+    /// Appends the network to a model payload: u32 window (bit 31 set: `history`),
+    /// embedding, token width, hidden, then the parameters as Float16 bits.
     func write(to w: inout ByteWriter) {
-        for v in [window, embedding, tokenWidth, hidden] { w.write(UInt32(v)) }
+        w.write(UInt32(window) | (history ? 1 << 31 : 0))
+        for v in [embedding, tokenWidth, hidden] { w.write(UInt32(v)) }
         for v in parameters { w.write(Float16(v).bitPattern) }
     }
 
     /// Reads a network written by `write(to:)`.
     static func read(from r: inout ByteReader) throws -> EntityNetwork {
-        let window = Int(try r.read(UInt32.self)), embedding = Int(try r.read(UInt32.self))
+        let first = try r.read(UInt32.self)
+        let window = Int(first & 0x7FFF_FFFF), history = first >> 31 == 1
+        let embedding = Int(try r.read(UInt32.self))
         let tokenWidth = Int(try r.read(UInt32.self)), hidden = Int(try r.read(UInt32.self))
         guard window <= 8, (1...1024).contains(embedding), (1...1024).contains(tokenWidth), (1...1024).contains(hidden) else {
             throw TaggerModelError("entity network with window \(window), widths \(embedding)/\(tokenWidth)/\(hidden)")
         }
-        let count = Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden).count
+        let count = Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history).count
         let bytes = try r.read(count: count * 2)
         let parameters = bytes.withUnsafeBytes { raw in
             [Float](unsafeUninitializedCapacity: count) { out, initialized in
@@ -142,6 +156,7 @@ extension EntityNetwork {
                 initialized = count
             }
         }
-        return EntityNetwork(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, parameters: parameters)
+        return EntityNetwork(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history,
+                             parameters: parameters)
     }
 }

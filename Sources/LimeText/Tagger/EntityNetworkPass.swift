@@ -11,7 +11,7 @@ final class EntityNetworkPass {
     let gradients: UnsafeMutablePointer<Float>
     private let matmul: Matmul
     // Activations: N padded token rows (pieces plus `window` context either side), n scored tokens.
-    private var rowStarts: [Int] = [], labels: [Int] = []
+    private var rowStarts: [Int] = [], labels: [Int] = [], previous: [Int] = [], startRows: [Int] = []
     private var x: [Float] = [], tokenVectors: [Float] = [], u: [Float] = []
     private var h1: [Float] = [], h2: [Float] = [], scores: [Float] = []
     private var dScores: [Float] = [], dH2: [Float] = [], dH1: [Float] = [], dU: [Float] = []
@@ -68,12 +68,24 @@ final class EntityNetworkPass {
         // Padded rows and labels.
         var rows: [SpacyBuckets.Rows] = []
         labels.removeAll(keepingCapacity: true)
+        previous.removeAll(keepingCapacity: true)
+        startRows.removeAll(keepingCapacity: true)
+        let history = network.history
         for piece in pieces {
             let example = examples[piece.example]
+            let base = rows.count
             for j in (piece.start - w)..<(piece.end + w) {
                 rows.append(j >= 0 && j < example.rows.count ? example.rows[j] : SpacyBuckets.padding)
             }
-            for j in piece.start..<piece.end { labels.append(Int(example.labels[j])) }
+            for j in piece.start..<piece.end {
+                labels.append(Int(example.labels[j]))
+                if history {
+                    previous.append(Int(example.previous[j]))
+                    // The entity's first token, if this piece's rows hold it.
+                    let s = Int(example.entityStart[j])
+                    startRows.append(s >= piece.start - w ? base + s - (piece.start - w) : -1)
+                }
+            }
         }
         let bigN = rows.count, n = labels.count
         let labelled = labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
@@ -123,6 +135,14 @@ final class EntityNetworkPass {
                         let c = U + (base + i + o) * width + o * hidden
                         for h in 0..<hidden { out[h] += c[h] }
                     }
+                    if history {
+                        let label = p + layout.labels + previous[q] * hidden
+                        for h in 0..<hidden { out[h] += label[h] }
+                        if startRows[q] >= 0 {
+                            let c = U + startRows[q] * width + offsets * hidden
+                            for h in 0..<hidden { out[h] += c[h] }
+                        }
+                    }
                     for h in 0..<hidden { out[h] = max(out[h], 0) }
                     q += 1
                 }
@@ -171,6 +191,14 @@ final class EntityNetworkPass {
                     for o in 0..<offsets {
                         let c = dUp + (base + i + o) * width + o * hidden
                         for h in 0..<hidden { c[h] += grad[h] }
+                    }
+                    if history {
+                        let label = g + layout.labels + previous[q] * hidden
+                        for h in 0..<hidden { label[h] += grad[h] }
+                        if startRows[q] >= 0 {
+                            let c = dUp + startRows[q] * width + offsets * hidden
+                            for h in 0..<hidden { c[h] += grad[h] }
+                        }
                     }
                     q += 1
                 }

@@ -5,6 +5,9 @@ import LimeTrain
 public struct EntityNetworkOptions: Sendable {
     /// Tokens on each side of the scored one.
     public var window = 3
+    /// Whether the networks read the previous label and the entity's first token
+    /// (decoded greedily) instead of scoring tokens independently (Viterbi).
+    public var history = false
     /// Width of one attribute's embedding.
     public var embedding = 64
     /// Width of the token vector.
@@ -35,6 +38,11 @@ public final class EntityNetworkTrainer {
     struct Example {
         var rows: [SpacyBuckets.Rows]
         var labels: [Int8]
+        /// Per token, for networks with history (teacher forcing): the previous token's
+        /// label (`O` after whitespace or an unlabelled token) and the index of the first
+        /// token of the entity that label continues (-1 when it is `O`).
+        var previous: [Int8] = []
+        var entityStart: [Int32] = []
     }
 
     /// A piece of a document in a batch: its tokens `start..<end` are scored.
@@ -55,6 +63,7 @@ public final class EntityNetworkTrainer {
         for doc in documents {
             guard let ner = doc.ner else { continue }
             var example = Example(rows: [], labels: [])
+            var previous: Int8 = 0, entityStart: Int32 = -1
             example.rows.reserveCapacity(doc.count)
             doc.text.withUnsafeBufferPointer { text in
                 for i in 0..<doc.count {
@@ -63,7 +72,12 @@ public final class EntityNetworkTrainer {
                     let space = isWhitespaceToken(bytes, count)
                     example.rows.append(cache.rows(bytes, count, word: TokenInfo(bytes, count, afterBreak: false).word))
                     let c = Int(ner[i]) - TaggerClasses.offset
-                    example.labels.append(!space && c >= 0 && c < TaggerClasses.ner ? Int8(c) : -1)
+                    let label: Int8 = !space && c >= 0 && c < TaggerClasses.ner ? Int8(c) : -1
+                    example.labels.append(label)
+                    example.previous.append(previous)
+                    example.entityStart.append(previous == 0 ? -1 : entityStart)
+                    if label > 0 && (label & 1 == 1 || !TaggerClasses.validEntity(Int(label), after: Int(previous))) { entityStart = Int32(i) }
+                    previous = max(label, 0)
                 }
             }
             out.append(example)
@@ -96,9 +110,10 @@ public final class EntityNetworkTrainer {
 
     func train(examples: [Example], progress: (String) -> Void) -> EntityNetwork {
         let labelled = examples.reduce(0) { $0 + $1.labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
-        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), dropout \(options.dropout)")
+        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), history \(options.history), dropout \(options.dropout)")
         let pass = EntityNetworkPass(network: EntityNetwork(window: options.window, embedding: options.embedding,
-                                                            tokenWidth: options.tokenWidth, hidden: options.hidden, seed: options.seed),
+                                                            tokenWidth: options.tokenWidth, hidden: options.hidden,
+                                                            history: options.history, seed: options.seed),
                                      threads: options.threads)
         let optimizer = EntityAdam(count: pass.network.parameterCount)
         var rng = SplitMix(seed: options.seed &+ 1)
