@@ -86,7 +86,7 @@ tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
 	$(TAGGER_RELEASE)
 	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-base.lmtag
 	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
-	  --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
+	  --history --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 

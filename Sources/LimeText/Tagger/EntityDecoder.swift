@@ -1,33 +1,66 @@
 import Foundation
+import LimeTrain
 
 /// Scores tokens with one `EntityNetwork`: scratch buffers and a cache, one per thread.
 ///
 /// Layer 1 is linear in the token vectors, so each distinct token's contributions to it at
 /// every window offset (`window[o] · v(j)`) are computed once and cached, keyed by its
-/// spaCy rows; tokens repeat, so most cost a few vector additions. The cache is
-/// direct-mapped and a miss recomputes the same numbers, so results never depend on it.
+/// spaCy rows; tokens repeat, so most cost a few vector additions. A document's new
+/// tokens are computed together (`prepare`: two matrix products, which read the weights
+/// once per document rather than once per token). The cache is direct-mapped and a miss
+/// recomputes the same numbers, so results never depend on it.
 final class EntityScorer {
     let network: EntityNetwork
     private let layout: EntityNetwork.Layout
-    static let slotCount = 8192
+    static let slotCount = 4096
     private let slotCount = EntityScorer.slotCount
     private var keys: [SpacyBuckets.Rows]
     private var filled: [Bool]
     private var contributions: [Float]
     private var rowStarts = [Int](repeating: 0, count: 16)
-    private var x: [Float], v: [Float], h1: [Float], h2: [Float], scores: [Float]
+    private var x: [Float], v: [Float], h1: [Float], h2: [Float]
+    /// Class scores, padded to a multiple of 8 lanes (padding lanes score -1e30).
+    private var scores: [Float]
+    /// The output layer padded to `scores.count` columns (input-major), and its bias.
+    private let outputWeights: [Float], outputBias: [Float]
+    private var active: [Int]
+    /// Per slot: the document that last used it (its block must not be overwritten then).
+    private var stamp: [Int]
+    private var document = 0
+    /// Per padded position of the current document: its cache slot (>= 0) or, for a token
+    /// computed in this document, -1 - its row in `fresh`.
+    private var references: [Int] = []
+    private var fresh: [Float] = [], freshInputs: [Float] = [], freshVectors: [Float] = []
+    private var missing: [SpacyBuckets.Rows] = []
+    /// Per slot: the document and the `missing` row of the last new token hashed there.
+    private var missingStamp: [Int], missingRow: [Int]
+    private let matmul = Matmul(pool: ThreadPool(threads: 1))
 
     init(network: EntityNetwork) {
         self.network = network
         layout = network.layout
         keys = [SpacyBuckets.Rows](repeating: .init(), count: slotCount)
         filled = [Bool](repeating: false, count: slotCount)
+        stamp = [Int](repeating: 0, count: slotCount)
+        missingStamp = [Int](repeating: 0, count: slotCount)
+        missingRow = [Int](repeating: 0, count: slotCount)
         contributions = [Float](repeating: 0, count: slotCount * network.windowWidth)
         x = [Float](repeating: 0, count: EntityNetwork.attributes * network.embedding)
         v = [Float](repeating: 0, count: network.tokenWidth)
         h1 = [Float](repeating: 0, count: network.hidden)
         h2 = [Float](repeating: 0, count: network.hidden)
-        scores = [Float](repeating: 0, count: EntityNetwork.classes)
+        let classes = EntityNetwork.classes, lanes = (classes + 7) / 8 * 8
+        scores = [Float](repeating: -1e30, count: lanes)
+        var weights = [Float](repeating: 0, count: network.hidden * lanes)
+        var bias = [Float](repeating: -1e30, count: lanes)
+        let l = network.layout
+        for h in 0..<network.hidden {
+            for c in 0..<classes { weights[h * lanes + c] = network.parameters[l.weights3 + h * classes + c] }
+        }
+        for c in 0..<classes { bias[c] = network.parameters[l.bias3 + c] }
+        outputWeights = weights
+        outputBias = bias
+        active = [Int](repeating: 0, count: network.hidden)
     }
 
     /// The cache slot of a token's rows (a hash of the 16 row numbers).
@@ -41,33 +74,73 @@ final class EntityScorer {
         return Int(truncatingIfNeeded: h >> 40) & (EntityScorer.slotCount - 1)
     }
 
-    /// Fills `out[0..<windowWidth]` with the layer-1 contributions of a token with `rows`.
-    private func computeContributions(_ p: UnsafePointer<Float>, _ rows: SpacyBuckets.Rows, into out: UnsafeMutablePointer<Float>) {
-        let d = network.embedding, t = network.tokenWidth, width = network.windowWidth
-        rowStarts.withUnsafeMutableBufferPointer { starts in
-            x.withUnsafeMutableBufferPointer { xb in
-                v.withUnsafeMutableBufferPointer { vb in
-                    let xs = xb.baseAddress!, vs = vb.baseAddress!
-                    EntityNetwork.rowStarts(rows, embedding: d, into: starts.baseAddress!)
-                    EntityNetwork.tokenInput(p + layout.embeddings, starts.baseAddress!, embedding: d, into: xs)
-                    for u in 0..<t { vs[u] = p[layout.mixBias + u] }
-                    for k in 0..<(EntityNetwork.attributes * d) where xs[k] != 0 {
-                        let xk = xs[k], w = p + layout.mix + k * t
-                        for u in 0..<t { vs[u] += xk * w[u] }
-                    }
-                    for k in 0..<width { out[k] = 0 }
-                    for u in 0..<t where vs[u] > 0 {
-                        let vu = vs[u], w = p + layout.windowWeights + u * width
-                        for k in 0..<width { out[k] += vu * w[k] }
-                    }
-                }
+    /// Makes the contributions of every token of a document available: `padded` holds its
+    /// rows with `window` padding rows either side, `slots` their cache slots.
+    func prepare(padded: UnsafeBufferPointer<SpacyBuckets.Rows>, slots: UnsafePointer<Int>) {
+        document += 1
+        references.removeAll(keepingCapacity: true)
+        missing.removeAll(keepingCapacity: true)
+        for j in 0..<padded.count {
+            let s = slots[j], r = padded[j]
+            if filled[s] && all(keys[s] .== r) {
+                references.append(s)
+                stamp[s] = document
+            } else if missingStamp[s] == document && all(missing[missingRow[s]] .== r) {
+                references.append(-1 - missingRow[s])
+            } else {
+                missingStamp[s] = document
+                missingRow[s] = missing.count
+                references.append(-1 - missing.count)
+                missing.append(r)
             }
         }
+        let m = missing.count
+        guard m > 0 else { return }
+        let d = network.embedding, t = network.tokenWidth, width = network.windowWidth
+        let inputs = EntityNetwork.attributes * d
+        if freshInputs.count < m * inputs { freshInputs = [Float](repeating: 0, count: m * inputs) }
+        if freshVectors.count < m * t { freshVectors = [Float](repeating: 0, count: m * t) }
+        if fresh.count < m * width { fresh = [Float](repeating: 0, count: m * width) }
+        network.parameters.withUnsafeBufferPointer { pb in
+        rowStarts.withUnsafeMutableBufferPointer { starts in
+        freshInputs.withUnsafeMutableBufferPointer { xb in
+        freshVectors.withUnsafeMutableBufferPointer { vb in
+        fresh.withUnsafeMutableBufferPointer { fb in
+        contributions.withUnsafeMutableBufferPointer { cb in
+            let p = pb.baseAddress!, x = xb.baseAddress!, v = vb.baseAddress!, out = fb.baseAddress!
+            for k in 0..<m {
+                EntityNetwork.rowStarts(missing[k], embedding: d, into: starts.baseAddress!)
+                EntityNetwork.tokenInput(p + layout.embeddings, starts.baseAddress!, embedding: d, into: x + k * inputs)
+            }
+            matmul.multiply(m: m, n: t, k: inputs, a: GemmOperand(x, ld: inputs), b: GemmOperand(p + layout.mix, ld: t),
+                            c: v, ldc: t)
+            for k in 0..<m {
+                for u in 0..<t { v[k * t + u] = max(v[k * t + u] + p[layout.mixBias + u], 0) }
+            }
+            matmul.multiply(m: m, n: width, k: t, a: GemmOperand(v, ld: t), b: GemmOperand(p + layout.windowWeights, ld: width),
+                            c: out, ldc: width)
+            // Into the cache, unless the slot holds a block this document reads.
+            for k in 0..<m {
+                let s = EntityScorer.slot(missing[k])
+                guard stamp[s] != document else { continue }
+                (cb.baseAddress! + s * width).update(from: out + k * width, count: width)
+                keys[s] = missing[k]
+                filled[s] = true
+            }
+        }}}}}}
+    }
+
+    /// The contributions of the token at padded position `j` of the prepared document.
+    @inline(__always)
+    private func contribution(_ j: Int, _ cache: UnsafePointer<Float>, _ fresh: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        let r = references[j]
+        return r >= 0 ? cache + r * network.windowWidth : fresh + (-1 - r) * network.windowWidth
     }
 
     /// From layer 1's pre-activation in `h1`: ReLU, layer 2, and the class scores.
     @inline(__always)
     private func head(_ p: UnsafePointer<Float>) {
+        if network.hidden % 8 == 0 { headSIMD(p); return }
         let hidden = network.hidden, classes = EntityNetwork.classes
         h1.withUnsafeMutableBufferPointer { h1b in
             h2.withUnsafeMutableBufferPointer { h2b in
@@ -81,6 +154,7 @@ final class EntityScorer {
                     }
                     for u in 0..<hidden { a2[u] = max(a2[u], 0) }
                     for c in 0..<classes { s[c] = p[layout.bias3 + c] }
+                    for c in classes..<sb.count { s[c] = -1e30 }
                     for h in 0..<hidden where a2[h] > 0 {
                         let x = a2[h], w = p + layout.weights3 + h * classes
                         for c in 0..<classes { s[c] += x * w[c] }
@@ -90,26 +164,51 @@ final class EntityScorer {
         }
     }
 
-    /// The contributions of the token at padded position `j`, computed unless cached.
+    /// `head` for widths that are multiples of 8: eight output units at a time, fused
+    /// multiply-adds over the active (nonzero) inputs only.
     @inline(__always)
-    private func block(_ p: UnsafePointer<Float>, _ padded: UnsafePointer<SpacyBuckets.Rows>, _ slots: UnsafePointer<Int>,
-                       _ j: Int, _ cb: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let s = slots[j]
-        let block = cb + s * network.windowWidth
-        if !filled[s] || keys[s] != padded[j] {
-            computeContributions(p, padded[j], into: block)
-            keys[s] = padded[j]
-            filled[s] = true
-        }
-        return block
+    private func headSIMD(_ p: UnsafePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let hidden = network.hidden, lanes = outputBias.count
+        h1.withUnsafeMutableBufferPointer { h1b in
+        h2.withUnsafeMutableBufferPointer { h2b in
+        scores.withUnsafeMutableBufferPointer { sb in
+        active.withUnsafeMutableBufferPointer { ab in
+        outputWeights.withUnsafeBufferPointer { owb in
+        outputBias.withUnsafeBufferPointer { obb in
+            let a1 = h1b.baseAddress!, a2 = h2b.baseAddress!, s = sb.baseAddress!, on = ab.baseAddress!
+            func load(_ q: UnsafePointer<Float>) -> V { UnsafeRawPointer(q).loadUnaligned(as: V.self) }
+            func store(_ v: V, _ q: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(q).storeBytes(of: v, as: V.self) }
+            var count = 0
+            for h in 0..<hidden where a1[h] > 0 { on[count] = h; count += 1 }
+            let w2 = p + layout.weights2
+            for block in stride(from: 0, to: hidden, by: 8) {
+                var acc = load(p + layout.bias2 + block)
+                for k in 0..<count {
+                    let h = on[k]
+                    acc = acc.addingProduct(V(repeating: a1[h]), load(w2 + h * hidden + block))
+                }
+                store(acc.replacing(with: 0, where: acc .< 0), a2 + block)
+            }
+            count = 0
+            for h in 0..<hidden where a2[h] > 0 { on[count] = h; count += 1 }
+            let w3 = owb.baseAddress!
+            for block in stride(from: 0, to: lanes, by: 8) {
+                var acc = load(obb.baseAddress! + block)
+                for k in 0..<count {
+                    let h = on[k]
+                    acc = acc.addingProduct(V(repeating: a2[h]), load(w3 + h * lanes + block))
+                }
+                store(acc, s + block)
+            }
+        }}}}}}
     }
 
-    /// Adds `weight` times the class log-probabilities of token `i` to `out`; `padded`
-    /// holds the document's rows with `window` padding rows either side (token i's at
-    /// `i + window`), `slots` their cache slots. With `history`, `previous` is the label
-    /// of token i - 1 and `start` the first token of the entity it continues (-1: none).
-    func addLogProbabilities(padded: UnsafePointer<SpacyBuckets.Rows>, slots: UnsafePointer<Int>, at i: Int,
-                             previous: Int, start: Int, weight: Float, into out: UnsafeMutablePointer<Float>) {
+    /// Adds `weight` times the class log-probabilities of token `i` of the prepared document
+    /// to `out` (token i's row is at padded position `i + window`). With `history`,
+    /// `previous` is the label of token i - 1 and `start` the first token of the entity it
+    /// continues (-1: none).
+    func addLogProbabilities(at i: Int, previous: Int, start: Int, weight: Float, into out: UnsafeMutablePointer<Float>) {
         let classes = EntityNetwork.classes, hidden = network.hidden
         network.parameters.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
@@ -118,17 +217,20 @@ final class EntityScorer {
             h1.withUnsafeMutableBufferPointer { h1b in
                 let a1 = h1b.baseAddress!
                 for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }
-                contributions.withUnsafeMutableBufferPointer { cb in
-                    for o in 0..<network.offsets {
-                        let c = block(p, padded, slots, i + o, cb.baseAddress!) + o * hidden
-                        for h in 0..<hidden { a1[h] += c[h] }
-                    }
-                    if network.history {
-                        let label = p + layout.labels + previous * hidden
-                        for h in 0..<hidden { a1[h] += label[h] }
-                        if start >= 0 {
-                            let c = block(p, padded, slots, start + network.window, cb.baseAddress!) + network.offsets * hidden
+                contributions.withUnsafeBufferPointer { cb in
+                    fresh.withUnsafeBufferPointer { fb in
+                        let cache = cb.baseAddress!, computed = fb.baseAddress ?? cache
+                        for o in 0..<network.offsets {
+                            let c = contribution(i + o, cache, computed) + o * hidden
                             for h in 0..<hidden { a1[h] += c[h] }
+                        }
+                        if network.history {
+                            let label = p + layout.labels + previous * hidden
+                            for h in 0..<hidden { a1[h] += label[h] }
+                            if start >= 0 {
+                                let c = contribution(start + network.window, cache, computed) + network.offsets * hidden
+                                for h in 0..<hidden { a1[h] += c[h] }
+                            }
                         }
                     }
                 }
@@ -136,11 +238,20 @@ final class EntityScorer {
             head(p)
         }
         scores.withUnsafeBufferPointer { s in
-            var top = s[0]
-            for c in 1..<classes { top = max(top, s[c]) }
-            var sum: Float = 0
-            for c in 0..<classes { sum += expf(s[c] - top) }
-            let norm = top + logf(sum)
+            typealias V = SIMD8<Float>
+            let lanes = s.count
+            let raw = UnsafeRawPointer(s.baseAddress!)
+            var top = V(repeating: -.infinity)
+            for block in stride(from: 0, to: lanes, by: 8) {
+                let value = raw.loadUnaligned(fromByteOffset: block * 4, as: V.self)
+                top = top.replacing(with: value, where: value .> top)
+            }
+            let maximum = top.max()
+            var sum = V()
+            for block in stride(from: 0, to: lanes, by: 8) {
+                sum += FastMath.exp(raw.loadUnaligned(fromByteOffset: block * 4, as: V.self) - V(repeating: maximum))
+            }
+            let norm = maximum + logf(sum.sum())
             for c in 0..<classes { out[c] += weight * (s[c] - norm) }
         }
     }
@@ -189,6 +300,11 @@ final class EntityDecoder {
         let weight = 1 / Float(scorers.count)
         padded.withUnsafeBufferPointer { pr in
             slots.withUnsafeBufferPointer { sl in
+                for scorer in scorers {
+                    // A narrower network reads the middle of the widest window.
+                    let shift = window - scorer.network.window
+                    scorer.prepare(padded: UnsafeBufferPointer(rebasing: pr[shift..<(pr.count - shift)]), slots: sl.baseAddress! + shift)
+                }
                 var runStart = 0, previous = 0, start = -1
                 for i in 0...n {
                     if i == n || isSpace[i] {
@@ -202,10 +318,7 @@ final class EntityDecoder {
                         let row = lp.baseAddress! + i * classes
                         for c in 0..<classes { row[c] = 0 }
                         for scorer in scorers {
-                            // A narrower network reads the middle of the widest window.
-                            let shift = window - scorer.network.window
-                            scorer.addLogProbabilities(padded: pr.baseAddress! + shift, slots: sl.baseAddress! + shift,
-                                                       at: i, previous: previous, start: previous == 0 ? -1 : start,
+                            scorer.addLogProbabilities(at: i, previous: previous, start: previous == 0 ? -1 : start,
                                                        weight: weight, into: row)
                         }
                         if greedy {

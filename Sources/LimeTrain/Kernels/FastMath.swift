@@ -1,10 +1,10 @@
 /// Vectorized elementary functions (Cephes-style polynomials, about 2 ulp).
-enum FastMath {
-    typealias V = SIMD8<Float>
+public enum FastMath {
+    public typealias V = SIMD8<Float>
 
     /// e^x per lane; inputs are clamped to [-87.3, 88.3].
     @inline(__always)
-    static func exp(_ input: V) -> V {
+    public static func exp(_ input: V) -> V {
         var x0 = input.replacing(with: -87.3, where: input .< -87.3)
         x0 = x0.replacing(with: 88.3, where: x0 .> 88.3)
         let scaled: V = x0 * 1.442_695_04 + 0.5
