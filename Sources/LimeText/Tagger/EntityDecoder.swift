@@ -182,7 +182,28 @@ final class EntityScorer {
             var count = 0
             for h in 0..<hidden where a1[h] > 0 { on[count] = h; count += 1 }
             let w2 = p + layout.weights2
-            for block in stride(from: 0, to: hidden, by: 8) {
+            // 64 outputs at a time in eight registers: each active input is broadcast once
+            // per 64 outputs and its weights read contiguously.
+            var wide = 0
+            if hidden % 64 == 0 {
+                while wide < hidden {
+                    let b = p + layout.bias2 + wide
+                    var c0 = load(b), c1 = load(b + 8), c2 = load(b + 16), c3 = load(b + 24)
+                    var c4 = load(b + 32), c5 = load(b + 40), c6 = load(b + 48), c7 = load(b + 56)
+                    for k in 0..<count {
+                        let h = on[k], x = V(repeating: a1[h]), w = w2 + h * hidden + wide
+                        c0 = c0.addingProduct(x, load(w)); c1 = c1.addingProduct(x, load(w + 8))
+                        c2 = c2.addingProduct(x, load(w + 16)); c3 = c3.addingProduct(x, load(w + 24))
+                        c4 = c4.addingProduct(x, load(w + 32)); c5 = c5.addingProduct(x, load(w + 40))
+                        c6 = c6.addingProduct(x, load(w + 48)); c7 = c7.addingProduct(x, load(w + 56))
+                    }
+                    for (i, c) in [c0, c1, c2, c3, c4, c5, c6, c7].enumerated() {
+                        store(c.replacing(with: 0, where: c .< 0), a2 + wide + 8 * i)
+                    }
+                    wide += 64
+                }
+            }
+            for block in stride(from: wide, to: hidden, by: 8) {
                 var acc = load(p + layout.bias2 + block)
                 for k in 0..<count {
                     let h = on[k]
