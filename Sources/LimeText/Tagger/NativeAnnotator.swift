@@ -1,8 +1,9 @@
 import Foundation
 import LimeSupport
 
-/// The native annotator: spaCy-compatible pre-tokenizer plus the perceptron tagger
-/// (PTB tag, UPOS, IOB2 entities). Many annotators (one per thread) can share one
+/// The native annotator: spaCy-compatible pre-tokenizer plus the native tagger
+/// (perceptron PTB tag and UPOS; IOB2 entities by the entity networks, or by the
+/// perceptron entity models of older files). Many annotators (one per thread) can share one
 /// loaded `TaggerModel`.
 public final class NativeAnnotator: Annotator {
     public let name = "native"

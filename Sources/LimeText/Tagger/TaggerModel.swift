@@ -1,6 +1,8 @@
 import LimeSupport
 
-/// A trained native tagger: fine-grained PTB tag, coarse UPOS, entity preview and IOB2 entity models.
+/// A trained native tagger: fine-grained PTB tag and coarse UPOS perceptrons, and IOB2
+/// entities by entity networks (`EntityNetwork`) or, in models without them, by the
+/// perceptron entity preview and entity models.
 ///
 /// Immutable and `Sendable`: load it once and share it between threads; each thread
 /// tags through its own `TaggerSession` (scratch buffers).
