@@ -13,12 +13,11 @@ final class EntityScorer {
     let network: EntityNetwork
     private let layout: EntityNetwork.Layout
     static let slotCount = 4096
-    private let slotCount = EntityScorer.slotCount
     private var keys: [SpacyBuckets.Rows]
     private var filled: [Bool]
     private var contributions: [Float]
     private var rowStarts = [Int](repeating: 0, count: 16)
-    private var x: [Float], v: [Float], h1: [Float], h2: [Float]
+    private var h1: [Float], h2: [Float]
     /// Class scores, padded to a multiple of 8 lanes (padding lanes score -1e30).
     private var scores: [Float]
     /// The output layer padded to `scores.count` columns (input-major), and its bias.
@@ -31,7 +30,7 @@ final class EntityScorer {
     /// computed in this document, -1 - its row in `fresh`.
     private var references: [Int] = []
     private var fresh: [Float] = [], freshInputs: [Float] = [], freshVectors: [Float] = []
-    private var missing: [SpacyBuckets.Rows] = []
+    private var missing: [SpacyBuckets.Rows] = [], missingSlots: [Int] = []
     /// Per slot: the document and the `missing` row of the last new token hashed there.
     private var missingStamp: [Int], missingRow: [Int]
     private let matmul = Matmul(pool: ThreadPool(threads: 1))
@@ -39,14 +38,13 @@ final class EntityScorer {
     init(network: EntityNetwork) {
         self.network = network
         layout = network.layout
+        let slotCount = Self.slotCount
         keys = [SpacyBuckets.Rows](repeating: .init(), count: slotCount)
         filled = [Bool](repeating: false, count: slotCount)
         stamp = [Int](repeating: 0, count: slotCount)
         missingStamp = [Int](repeating: 0, count: slotCount)
         missingRow = [Int](repeating: 0, count: slotCount)
         contributions = [Float](repeating: 0, count: slotCount * network.windowWidth)
-        x = [Float](repeating: 0, count: EntityNetwork.attributes * network.embedding)
-        v = [Float](repeating: 0, count: network.tokenWidth)
         h1 = [Float](repeating: 0, count: network.hidden)
         h2 = [Float](repeating: 0, count: network.hidden)
         let classes = EntityNetwork.classes, lanes = (classes + 7) / 8 * 8
@@ -80,6 +78,7 @@ final class EntityScorer {
         document += 1
         references.removeAll(keepingCapacity: true)
         missing.removeAll(keepingCapacity: true)
+        missingSlots.removeAll(keepingCapacity: true)
         for j in 0..<padded.count {
             let s = slots[j], r = padded[j]
             if filled[s] && all(keys[s] .== r) {
@@ -92,6 +91,7 @@ final class EntityScorer {
                 missingRow[s] = missing.count
                 references.append(-1 - missing.count)
                 missing.append(r)
+                missingSlots.append(s)
             }
         }
         let m = missing.count
@@ -121,7 +121,7 @@ final class EntityScorer {
                             c: out, ldc: width)
             // Into the cache, unless the slot holds a block this document reads.
             for k in 0..<m {
-                let s = EntityScorer.slot(missing[k])
+                let s = missingSlots[k]
                 guard stamp[s] != document else { continue }
                 (cb.baseAddress! + s * width).update(from: out + k * width, count: width)
                 keys[s] = missing[k]
@@ -197,9 +197,10 @@ final class EntityScorer {
                         c4 = c4.addingProduct(x, load(w + 32)); c5 = c5.addingProduct(x, load(w + 40))
                         c6 = c6.addingProduct(x, load(w + 48)); c7 = c7.addingProduct(x, load(w + 56))
                     }
-                    for (i, c) in [c0, c1, c2, c3, c4, c5, c6, c7].enumerated() {
-                        store(c.replacing(with: 0, where: c .< 0), a2 + wide + 8 * i)
-                    }
+                    let out = a2 + wide
+                    func relu(_ c: V) -> V { c.replacing(with: 0, where: c .< 0) }
+                    store(relu(c0), out); store(relu(c1), out + 8); store(relu(c2), out + 16); store(relu(c3), out + 24)
+                    store(relu(c4), out + 32); store(relu(c5), out + 40); store(relu(c6), out + 48); store(relu(c7), out + 56)
                     wide += 64
                 }
             }
@@ -233,8 +234,7 @@ final class EntityScorer {
         let classes = EntityNetwork.classes, hidden = network.hidden
         network.parameters.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
-            // Layer 1 from the cached contributions of the window's tokens. Each token's
-            // block is read right after it is (re)computed: a later miss may evict it.
+            // Layer 1 from the contributions `prepare` made available for the window's tokens.
             h1.withUnsafeMutableBufferPointer { h1b in
                 let a1 = h1b.baseAddress!
                 for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }

@@ -74,7 +74,8 @@ public final class TaggerSession {
         infos.append(.after)
         let n = wordIndex.count
         guard n > 0 else { return out }
-        TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
+        // Capitalized runs feed only the perceptron entity models.
+        if network == nil { TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths) }
         model.tagDictionary.lookahead(infos, into: &dictionaryClasses)
         tags.removeAll(keepingCapacity: true)
         tagHistory.removeAll(keepingCapacity: true)
