@@ -22,6 +22,30 @@ private func standardError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
+/// Reads the training files, reporting each one's documents and tokens.
+private func readTrainingData(_ paths: [String]) throws -> [TaggedDocument] {
+    var documents: [TaggedDocument] = []
+    for path in paths {
+        let docs = try CorpusReader.read(path: path)
+        standardError("\(path): \(docs.count) documents, \(docs.reduce(0) { $0 + $1.count }) tokens")
+        documents += docs
+    }
+    return documents
+}
+
+/// Saves a trained model, reports it (`summary` gets the file size in bytes), and prints
+/// its evaluation on each `dev` file, loading it back from the file as users will.
+private func save(_ model: TaggerModel, to output: String, dev: [String], summary: (Int) -> String) throws {
+    try model.save(to: output)
+    let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+    standardError("\(output): \(summary(size))")
+    guard !dev.isEmpty else { return }
+    let annotator = try NativeAnnotator(modelPath: output)
+    for path in dev {
+        print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)
+    }
+}
+
 /// `lime tagger train`: trains a model on gold CoNLL-U and/or silver JSONL.
 struct TaggerTrain: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a tagger model.")
@@ -36,25 +60,14 @@ struct TaggerTrain: ParsableCommand {
     @Option(help: "Description stored in the model (training data, recipe).") var description = ""
 
     func run() throws {
-        var documents: [TaggedDocument] = []
-        for path in data {
-            let docs = try CorpusReader.read(path: path)
-            standardError("\(path): \(docs.count) documents, \(docs.reduce(0) { $0 + $1.count }) tokens")
-            documents += docs
-        }
+        let documents = try readTrainingData(data)
         var options = TaggerTrainingOptions()
         options.epochs = epochs
         options.seed = seed
         options.pruneThreshold = prune
         options.description = description
         let model = TaggerTrainer(options: options).train(documents, progress: standardError)
-        try model.save(to: output)
-        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        standardError("\(output): \(model.weightCount) weights, \(size) bytes")
-        for path in dev {
-            let annotator = try NativeAnnotator(modelPath: output)
-            print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)
-        }
+        try save(model, to: output, dev: dev) { "\(model.weightCount) weights, \($0) bytes" }
     }
 }
 
@@ -85,12 +98,7 @@ struct TaggerTrainEntities: ParsableCommand {
 
     func run() throws {
         let base = try TaggerModel.load(path: model)
-        var documents: [TaggedDocument] = []
-        for path in data {
-            let docs = try CorpusReader.read(path: path)
-            standardError("\(path): \(docs.count) documents, \(docs.reduce(0) { $0 + $1.count }) tokens")
-            documents += docs
-        }
+        var documents = try readTrainingData(data)
         var options = EntityNetworkOptions()
         options.window = window
         options.history = history
@@ -106,12 +114,8 @@ struct TaggerTrainEntities: ParsableCommand {
         let networks = EntityNetworkTrainer(options: options).trainEnsemble(documents, count: networks, progress: standardError)
         documents = []
         let combined = base.withEntityNetworks(networks, description: description ?? base.description)
-        try combined.save(to: output)
-        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        standardError("\(output): \(combined.weightCount) perceptron weights, \(networks.count) entity networks of \(networks[0].parameterCount) parameters, \(size) bytes")
-        for path in dev {
-            let annotator = try NativeAnnotator(modelPath: output)
-            print(try TaggerEval.evaluate(path: path, annotator: annotator, retokenize: false).report)
+        try save(combined, to: output, dev: dev) {
+            "\(combined.weightCount) perceptron weights, \(networks.count) entity networks of \(networks[0].parameterCount) parameters, \($0) bytes"
         }
     }
 }

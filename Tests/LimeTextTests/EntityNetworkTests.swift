@@ -3,18 +3,6 @@ import Testing
 @testable import LimeText
 
 @Suite struct EntityNetworkTests {
-    /// Annotates `doc` with `model` and checks the entity labels are valid IOB2.
-    static func annotateValid(_ model: TaggerModel, _ doc: TaggedDocument) -> TaggedDocument {
-        let tokens = model.annotate(text: doc.text, spans: doc.spans)
-        var previous = "O"
-        for t in tokens {
-            let label = TagSets.ner.label(t.ner)
-            if label.hasPrefix("I-") { #expect(previous.dropFirst(2) == label.dropFirst(2), "invalid IOB2 \(previous) -> \(label)") }
-            previous = label
-        }
-        return TaggedDocument(source: doc.source, text: doc.text, tokens: tokens)
-    }
-
     static func trainedOnNames(epochs: Int = 30, history: Bool = false) throws -> (TaggerModel, [TaggedDocument]) {
         let (train, test) = NameFrames.documents()
         var options = EntityNetworkOptions()
@@ -36,7 +24,7 @@ import Testing
     @Test(arguments: [false, true]) func learnsEntitiesOfUnseenNames(history: Bool) throws {
         let (model, test) = try Self.trainedOnNames(epochs: 40, history: history)
         var evaluation = TaggerEvaluation()
-        for doc in test { evaluation.add(reference: doc, predicted: Self.annotateValid(model, doc)) }
+        for doc in test { evaluation.add(reference: doc, predicted: NameFrames.annotateValid(model, doc)) }
         #expect(evaluation.referenceEntities == 11)
         #expect(evaluation.entityF1 >= 0.8, "entity F1 \(evaluation.entityF1)")
     }
@@ -180,6 +168,6 @@ import Testing
         let mixed = base.withEntityNetworks([network, narrow], description: "")
         let loaded = try TaggerModel.load(bytes: try mixed.serialized(), name: "memory")
         #expect(loaded.entityNetworks.map(\.window) == [2, 1])
-        for doc in test { _ = Self.annotateValid(loaded, doc) }
+        for doc in test { _ = NameFrames.annotateValid(loaded, doc) }
     }
 }

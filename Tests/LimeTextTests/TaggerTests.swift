@@ -46,16 +46,7 @@ enum EWTData {
         options.pruneThreshold = 0
         let model = TaggerTrainer(options: options).train(train)
         var evaluation = TaggerEvaluation()
-        for doc in test {
-            let tokens = model.annotate(text: doc.text, spans: doc.spans)
-            var previous = "O"
-            for t in tokens {
-                let label = TagSets.ner.label(t.ner)
-                if label.hasPrefix("I-") { #expect(previous.dropFirst(2) == label.dropFirst(2), "invalid IOB2 \(previous) -> \(label)") }
-                previous = label
-            }
-            evaluation.add(reference: doc, predicted: TaggedDocument(source: doc.source, text: doc.text, tokens: tokens))
-        }
+        for doc in test { evaluation.add(reference: doc, predicted: NameFrames.annotateValid(model, doc)) }
         #expect(evaluation.referenceEntities == 11)
         #expect(evaluation.entityF1 >= 0.8, "entity F1 \(evaluation.entityF1)")
     }
@@ -83,6 +74,18 @@ enum EWTData {
 /// Real sentence frames with person and city names marked (PERSON, GPE): training
 /// documents over six names of each kind, test documents over two unseen ones (11 entities).
 enum NameFrames {
+    /// Annotates `doc` with `model` and checks the entity labels are valid IOB2.
+    static func annotateValid(_ model: TaggerModel, _ doc: TaggedDocument) -> TaggedDocument {
+        let tokens = model.annotate(text: doc.text, spans: doc.spans)
+        var previous = "O"
+        for t in tokens {
+            let label = TagSets.ner.label(t.ner)
+            if label.hasPrefix("I-") { #expect(previous.dropFirst(2) == label.dropFirst(2), "invalid IOB2 \(previous) -> \(label)") }
+            previous = label
+        }
+        return TaggedDocument(source: doc.source, text: doc.text, tokens: tokens)
+    }
+
     static func documents() -> (train: [TaggedDocument], test: [TaggedDocument]) {
         let people = ["Maria Lopez", "John Smith", "Wei Chen", "Anna Berg", "Omar Khan", "Lena Fischer", "Paul Martin", "Sara Cole"]
         let cities = ["Paris", "Boston", "Nairobi", "Madrid", "Oslo", "Lima", "Denver", "Kyoto"]

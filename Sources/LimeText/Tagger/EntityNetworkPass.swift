@@ -12,6 +12,8 @@ final class EntityNetworkPass {
     private let matmul: Matmul
     // Activations: N padded token rows (pieces plus `window` context either side), n scored tokens.
     private var rowStarts: [Int] = [], labels: [Int] = [], previous: [Int] = [], startRows: [Int] = []
+    /// Per scored token: the padded row of its window's first token.
+    private var windowRows: [Int] = []
     private var x: [Float] = [], tokenVectors: [Float] = [], u: [Float] = []
     private var h1: [Float] = [], h2: [Float] = [], scores: [Float] = []
     private var dScores: [Float] = [], dH2: [Float] = [], dH1: [Float] = [], dU: [Float] = []
@@ -70,6 +72,7 @@ final class EntityNetworkPass {
         labels.removeAll(keepingCapacity: true)
         previous.removeAll(keepingCapacity: true)
         startRows.removeAll(keepingCapacity: true)
+        windowRows.removeAll(keepingCapacity: true)
         let history = network.history
         for piece in pieces {
             let example = examples[piece.example]
@@ -79,6 +82,7 @@ final class EntityNetworkPass {
             }
             for j in piece.start..<piece.end {
                 labels.append(Int(example.labels[j]))
+                windowRows.append(base + j - piece.start)
                 if history {
                     previous.append(Int(example.previous[j]))
                     // The entity's first token, if this piece's rows hold it.
@@ -126,27 +130,22 @@ final class EntityNetworkPass {
             drop(V, bigN * t)
             // Every token's contributions at every offset, then each scored token's window sum.
             multiply(bigN, width, t, V, t, false, p + layout.windowWeights, width, false, U)
-            var q = 0, base = 0
-            for piece in pieces {
-                for i in 0..<(piece.end - piece.start) {
-                    let out = H1 + q * hidden
-                    for h in 0..<hidden { out[h] = p[layout.bias1 + h] }
-                    for o in 0..<offsets {
-                        let c = U + (base + i + o) * width + o * hidden
+            for q in 0..<n {
+                let out = H1 + q * hidden
+                for h in 0..<hidden { out[h] = p[layout.bias1 + h] }
+                for o in 0..<offsets {
+                    let c = U + (windowRows[q] + o) * width + o * hidden
+                    for h in 0..<hidden { out[h] += c[h] }
+                }
+                if history {
+                    let label = p + layout.labels + previous[q] * hidden
+                    for h in 0..<hidden { out[h] += label[h] }
+                    if startRows[q] >= 0 {
+                        let c = U + startRows[q] * width + offsets * hidden
                         for h in 0..<hidden { out[h] += c[h] }
                     }
-                    if history {
-                        let label = p + layout.labels + previous[q] * hidden
-                        for h in 0..<hidden { out[h] += label[h] }
-                        if startRows[q] >= 0 {
-                            let c = U + startRows[q] * width + offsets * hidden
-                            for h in 0..<hidden { out[h] += c[h] }
-                        }
-                    }
-                    for h in 0..<hidden { out[h] = max(out[h], 0) }
-                    q += 1
                 }
-                base += piece.end - piece.start + 2 * w
+                for h in 0..<hidden { out[h] = max(out[h], 0) }
             }
             drop(H1, n * hidden)
             multiply(n, hidden, hidden, H1, hidden, false, p + layout.weights2, hidden, false, H2)
@@ -184,25 +183,20 @@ final class EntityNetworkPass {
             for i in 0..<n { for h in 0..<hidden { g[layout.bias1 + h] += dh1[i * hidden + h] } }
             // Layer 1: spread each token's gradient back to its window's contributions.
             for k in 0..<(bigN * width) { dUp[k] = 0 }
-            q = 0; base = 0
-            for piece in pieces {
-                for i in 0..<(piece.end - piece.start) {
-                    let grad = dh1 + q * hidden
-                    for o in 0..<offsets {
-                        let c = dUp + (base + i + o) * width + o * hidden
+            for q in 0..<n {
+                let grad = dh1 + q * hidden
+                for o in 0..<offsets {
+                    let c = dUp + (windowRows[q] + o) * width + o * hidden
+                    for h in 0..<hidden { c[h] += grad[h] }
+                }
+                if history {
+                    let label = g + layout.labels + previous[q] * hidden
+                    for h in 0..<hidden { label[h] += grad[h] }
+                    if startRows[q] >= 0 {
+                        let c = dUp + startRows[q] * width + offsets * hidden
                         for h in 0..<hidden { c[h] += grad[h] }
                     }
-                    if history {
-                        let label = g + layout.labels + previous[q] * hidden
-                        for h in 0..<hidden { label[h] += grad[h] }
-                        if startRows[q] >= 0 {
-                            let c = dUp + startRows[q] * width + offsets * hidden
-                            for h in 0..<hidden { c[h] += grad[h] }
-                        }
-                    }
-                    q += 1
                 }
-                base += piece.end - piece.start + 2 * w
             }
             multiply(t, width, bigN, V, t, true, dUp, width, false, g + layout.windowWeights, accumulate: true)
             multiply(bigN, t, width, dUp, width, false, p + layout.windowWeights, width, true, dV)
