@@ -89,7 +89,7 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Width of the hidden layers.") var hidden = 128
     @Option(help: "Training epochs.") var epochs = 4
     @Option(help: "Adam learning rate (falls linearly to zero).") var learningRate: Float = 2e-3
-    @Option(help: "Labelled tokens per optimization step.") var batchTokens = 512
+    @Option(help: "Tokens per optimization step (whitespace and unlabelled included).") var batchTokens = 512
     @Option(help: "Threads of the matrix products (results do not depend on it).") var threads = 1
     @Option(help: "Dropout probability of token vectors and hidden units in training.") var dropout: Float = 0
     @Option(help: "Networks in the ensemble (seeds seed, seed+1, ...; trained side by side, one thread each).") var networks = 1

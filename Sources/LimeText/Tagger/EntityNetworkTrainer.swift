@@ -17,7 +17,8 @@ public struct EntityNetworkOptions: Sendable {
     public var epochs = 4
     /// Adam's learning rate after a short warm-up; it falls linearly to zero over the run.
     public var learningRate: Float = 2e-3
-    /// Labelled tokens per optimization step (documents are cut into pieces of at most this).
+    /// Tokens per optimization step, whitespace and unlabelled ones included (documents are
+    /// cut into pieces of at most this; the loss is the mean over the labelled ones).
     public var batchTokens = 512
     /// Seed of the initial weights and of the per-epoch document shuffle.
     public var seed: UInt64 = 1
