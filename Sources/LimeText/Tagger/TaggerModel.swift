@@ -19,7 +19,7 @@ public final class TaggerModel: Sendable {
     /// The neural entity recognizer (several networks: an ensemble); when present it labels
     /// entities and the perceptron entity models (`nerWeights`, `previewWeights`) are not
     /// used (and usually empty).
-    let entityNetworks: [EntityNetwork]
+    public let entityNetworks: [EntityNetwork]
     /// What the model was trained on (free text stored in the file).
     public let description: String
 
