@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LimeData
+import LimeText
 
 /// The `lime` commands around a finished dataset: verify, export, inspect, status, annotate.
 @Suite(.serialized) struct CommandTests {
@@ -90,5 +91,35 @@ import Testing
         let words = second["tokens"] as! [[String: Any]]
         #expect(words.map { $0["text"] as! String } == ["New", "York", "rocks"])
         #expect(words.map { $0["start"] as! Int } == [0, 4, 9])
+    }
+
+    /// `lime tagger combine` joins entity networks of several models: the shipped model
+    /// combined with itself has twice the networks and labels exactly as the shipped one
+    /// (an ensemble averages); a model without networks is refused by name.
+    @Test func taggerCombineJoinsEntityNetworks() throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/LimeText/Resources/tagger-en.lmtag").path
+        let directory = TestSupport.temporaryDirectory("lime-combine")
+        let doubled = directory + "/doubled.lmtag"
+        let combine = try TestSupport.run([TestSupport.limeBinary, "tagger", "combine", "--model", shipped, "--model", shipped,
+                                           "--output", doubled])
+        #expect(combine.status == 0, "\(combine.stderr)")
+        let original = try TaggerModel.load(path: shipped)
+        #expect(try TaggerModel.load(path: doubled).entityNetworks.count == 2 * original.entityNetworks.count)
+        var outputs: [Data] = []
+        for model in [shipped, doubled] {
+            let output = directory + "/\(outputs.count).jsonl"
+            let run = try TestSupport.run([TestSupport.limeBinary, "tagger", "annotate", "--input", TestSupport.fixture("real-text.jsonl"),
+                                           "--output", output, "--model", model])
+            #expect(run.status == 0, "\(run.stderr)")
+            outputs.append(FileManager.default.contents(atPath: output) ?? Data())
+        }
+        #expect(outputs[0] == outputs[1] && outputs[0].count > 1000)
+        #expect(String(decoding: outputs[0], as: UTF8.self).contains("\"B-"))
+        let bare = directory + "/bare.lmtag"
+        try original.withEntityNetworks([], description: "no networks").save(to: bare)
+        let refused = try TestSupport.run([TestSupport.limeBinary, "tagger", "combine", "--model", shipped, "--model", bare,
+                                           "--output", directory + "/x.lmtag"])
+        #expect(refused.status != 0 && refused.stderr.contains("bare.lmtag: no entity networks"))
     }
 }
