@@ -8,14 +8,15 @@ import LimeTrain
 /// spaCy rows; tokens repeat, so most cost a few vector additions. A document's new
 /// tokens are computed together (`prepare`: two matrix products, which read the weights
 /// once per document rather than once per token). The cache is direct-mapped and a miss
-/// recomputes the same numbers, so results never depend on it.
+/// recomputes the same numbers, so results never depend on it. Contributions are kept as
+/// Float16 (twice the tokens in the same memory), new ones rounded the same way before use.
 final class EntityScorer {
     let network: EntityNetwork
     private let layout: EntityNetwork.Layout
-    static let slotCount = 4096
+    static let slotCount = 8192
     private var keys: [SpacyBuckets.Rows]
     private var filled: [Bool]
-    private var contributions: [Float]
+    private var contributions: [Float16]
     private var rowStarts = [Int](repeating: 0, count: 16)
     private var h1: [Float], h2: [Float]
     /// Class scores, padded to a multiple of 8 lanes (padding lanes score -1e30).
@@ -29,7 +30,7 @@ final class EntityScorer {
     /// Per padded position of the current document: its cache slot (>= 0) or, for a token
     /// computed in this document, -1 - its row in `fresh`.
     private var references: [Int] = []
-    private var fresh: [Float] = [], freshInputs: [Float] = [], freshVectors: [Float] = []
+    private var fresh: [Float16] = [], freshProducts: [Float] = [], freshInputs: [Float] = [], freshVectors: [Float] = []
     private var missing: [SpacyBuckets.Rows] = [], missingSlots: [Int] = []
     /// Per slot: the document and the `missing` row of the last new token hashed there.
     private var missingStamp: [Int], missingRow: [Int]
@@ -44,7 +45,7 @@ final class EntityScorer {
         stamp = [Int](repeating: 0, count: slotCount)
         missingStamp = [Int](repeating: 0, count: slotCount)
         missingRow = [Int](repeating: 0, count: slotCount)
-        contributions = [Float](repeating: 0, count: slotCount * network.windowWidth)
+        contributions = [Float16](repeating: 0, count: slotCount * network.windowWidth)
         h1 = [Float](repeating: 0, count: network.hidden)
         h2 = [Float](repeating: 0, count: network.hidden)
         let classes = EntityNetwork.classes, lanes = (classes + 7) / 8 * 8
@@ -100,14 +101,18 @@ final class EntityScorer {
         let inputs = EntityNetwork.attributes * d
         if freshInputs.count < m * inputs { freshInputs = [Float](repeating: 0, count: m * inputs) }
         if freshVectors.count < m * t { freshVectors = [Float](repeating: 0, count: m * t) }
-        if fresh.count < m * width { fresh = [Float](repeating: 0, count: m * width) }
+        if fresh.count < m * width {
+            fresh = [Float16](repeating: 0, count: m * width)
+            freshProducts = [Float](repeating: 0, count: m * width)
+        }
         network.parameters.withUnsafeBufferPointer { pb in
         rowStarts.withUnsafeMutableBufferPointer { starts in
         freshInputs.withUnsafeMutableBufferPointer { xb in
         freshVectors.withUnsafeMutableBufferPointer { vb in
+        freshProducts.withUnsafeMutableBufferPointer { fpb in
         fresh.withUnsafeMutableBufferPointer { fb in
         contributions.withUnsafeMutableBufferPointer { cb in
-            let p = pb.baseAddress!, x = xb.baseAddress!, v = vb.baseAddress!, out = fb.baseAddress!
+            let p = pb.baseAddress!, x = xb.baseAddress!, v = vb.baseAddress!, products = fpb.baseAddress!, out = fb.baseAddress!
             for k in 0..<m {
                 EntityNetwork.rowStarts(missing[k], embedding: d, into: starts.baseAddress!)
                 EntityNetwork.tokenInput(p + layout.embeddings, starts.baseAddress!, embedding: d, into: x + k * inputs)
@@ -118,7 +123,8 @@ final class EntityScorer {
                 for u in 0..<t { v[k * t + u] = max(v[k * t + u] + p[layout.mixBias + u], 0) }
             }
             matmul.multiply(m: m, n: width, k: t, a: GemmOperand(v, ld: t), b: GemmOperand(p + layout.windowWeights, ld: width),
-                            c: out, ldc: width)
+                            c: products, ldc: width)
+            for k in 0..<(m * width) { out[k] = Float16(products[k]) }
             // Into the cache, unless the slot holds a block this document reads.
             for k in 0..<m {
                 let s = missingSlots[k]
@@ -127,14 +133,27 @@ final class EntityScorer {
                 keys[s] = missing[k]
                 filled[s] = true
             }
-        }}}}}}
+        }}}}}}}
     }
 
     /// The contributions of the token at padded position `j` of the prepared document.
     @inline(__always)
-    private func contribution(_ j: Int, _ cache: UnsafePointer<Float>, _ fresh: UnsafePointer<Float>) -> UnsafePointer<Float> {
+    private func contribution(_ j: Int, _ cache: UnsafePointer<Float16>, _ fresh: UnsafePointer<Float16>) -> UnsafePointer<Float16> {
         let r = references[j]
         return r >= 0 ? cache + r * network.windowWidth : fresh + (-1 - r) * network.windowWidth
+    }
+
+    /// `a[0..<count] += c[0..<count]`, eight lanes at a time.
+    @inline(__always)
+    private static func add(_ c: UnsafePointer<Float16>, to a: UnsafeMutablePointer<Float>, count: Int) {
+        var h = 0
+        while h + 8 <= count {
+            let half = UnsafeRawPointer(c + h).loadUnaligned(as: SIMD8<Float16>.self)
+            let sum = UnsafeRawPointer(a + h).loadUnaligned(as: SIMD8<Float>.self) + SIMD8<Float>(half)
+            UnsafeMutableRawPointer(a + h).storeBytes(of: sum, as: SIMD8<Float>.self)
+            h += 8
+        }
+        while h < count { a[h] += Float(c[h]); h += 1 }
     }
 
     /// From layer 1's pre-activation in `h1`: ReLU, layer 2, and the class scores.
@@ -242,15 +261,14 @@ final class EntityScorer {
                     fresh.withUnsafeBufferPointer { fb in
                         let cache = cb.baseAddress!, computed = fb.baseAddress ?? cache
                         for o in 0..<network.offsets {
-                            let c = contribution(i + o, cache, computed) + o * hidden
-                            for h in 0..<hidden { a1[h] += c[h] }
+                            Self.add(contribution(i + o, cache, computed) + o * hidden, to: a1, count: hidden)
                         }
                         if network.history {
                             let label = p + layout.labels + previous * hidden
                             for h in 0..<hidden { a1[h] += label[h] }
                             if start >= 0 {
-                                let c = contribution(start + network.window, cache, computed) + network.offsets * hidden
-                                for h in 0..<hidden { a1[h] += c[h] }
+                                Self.add(contribution(start + network.window, cache, computed) + network.offsets * hidden,
+                                         to: a1, count: hidden)
                             }
                         }
                     }
