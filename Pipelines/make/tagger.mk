@@ -85,7 +85,8 @@ tagger-norms:
 # embedding tables, which replace the perceptron entity models, and ship. Deterministic too: the networks' matrix products give the
 # same results on any number of threads. `make tagger-model TAGGER_PRUNE=x`
 # re-prunes and retrains only the network.
-TAGGER_ENTITY_EPOCHS ?= 12
+TAGGER_ENTITY_EPOCHS ?= 4
+TAGGER_ENTITY_HIDDEN ?= 96
 TAGGER_NETWORKS ?= 2
 TAGGER_THREADS ?= 2
 $(TAGGER_OUT)/tagger-full.lmtag: $(TAGGER_SILVER)
@@ -98,7 +99,7 @@ tagger-model: $(TAGGER_OUT)/tagger-full.lmtag $(TAGGER_OUT)/spacy-ner-embeddings
 	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-base.lmtag
 	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
 	  --init-embeddings $(TAGGER_OUT)/spacy-ner-embeddings.bin --freeze-embeddings \
-	  --history --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag \
+	  --history --hidden $(TAGGER_ENTITY_HIDDEN) --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en.lmtag \
 	  --dev $(TAGGER_OUT)/validation.jsonl
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)

@@ -239,4 +239,43 @@ import Testing
             #expect(Array(trained.parameters[l.mix..<l.count]) != Array(initial.parameters[l.mix..<l.count]))
         }
     }
+
+    /// With history and two networks, tokens the first network is sure are `O` skip the
+    /// second: the labels equal those of full averaging (on these documents), and some
+    /// tokens were indeed skipped.
+    @Test func sureOutsideTokensSkipTheOtherNetworks() throws {
+        let (first, test) = try Self.trainedOnNames(epochs: 20, history: true)
+        var options = EntityNetworkOptions()
+        options.window = 2
+        options.history = true
+        options.embedding = 16
+        options.tokenWidth = 32
+        options.hidden = 32
+        options.batchTokens = 64
+        options.learningRate = 1e-2
+        options.epochs = 20
+        options.seed = 7
+        let second = EntityNetworkTrainer(options: options).train(NameFrames.documents().train)
+        let networks = [first.entityNetworks[0], second]
+        let cascade = EntityDecoder(networks: networks)
+        let full = EntityDecoder(networks: networks, sureOutside: nil)
+        var labelled = 0
+        for doc in test {
+            let rows = (0..<doc.count).map { i in
+                doc.text.withUnsafeBufferPointer { SpacyBuckets.rows(UnsafeBufferPointer(rebasing: $0[Int(doc.starts[i])..<Int(doc.ends[i])])) }
+            }
+            let spaces = [Bool](repeating: false, count: doc.count)
+            var a = [Int](repeating: -1, count: doc.count), b = a
+            rows.withUnsafeBufferPointer { r in
+                spaces.withUnsafeBufferPointer { s in
+                    cascade.decode(rows: r, isSpace: s, into: &a)
+                    full.decode(rows: r, isSpace: s, into: &b)
+                }
+            }
+            #expect(a == b)
+            labelled += a.filter { $0 != 0 }.count
+        }
+        #expect(labelled >= 11, "entity tokens labelled: \(labelled)")
+        #expect(cascade.skipped > 0 && full.skipped == 0)
+    }
 }

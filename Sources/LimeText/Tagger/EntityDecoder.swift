@@ -311,8 +311,19 @@ final class EntityDecoder {
     /// rather than by Viterbi over independent scores.
     let greedy: Bool
 
-    init(networks: [EntityNetwork]) {
+    /// With history and several networks, a token the first network labels `O` with at
+    /// least this log-probability is `O` without asking the others: to outvote it they
+    /// would have to prefer another label to `O` by more than e^5.3 (about 200 to 1) on
+    /// average. Rarely changes a label (entity F1 on the validation text unchanged), and saves most of
+    /// the other networks' work, since most tokens are plainly outside any entity.
+    /// Nil: every network scores every token.
+    let sureOutside: Float?
+    /// Tokens labelled by the first network alone (see `sureOutside`).
+    private(set) var skipped = 0
+
+    init(networks: [EntityNetwork], sureOutside: Float? = log(0.995)) {
         precondition(!networks.isEmpty)
+        self.sureOutside = sureOutside
         scorers = networks.map { EntityScorer(network: $0) }
         window = networks.map(\.window).max()!
         greedy = networks.contains { $0.history }
@@ -337,6 +348,8 @@ final class EntityDecoder {
         slots.removeAll(keepingCapacity: true)
         for r in padded { slots.append(EntityScorer.slot(r)) }
         let weight = 1 / Float(scorers.count)
+        // The first network's weighted log-probability of `O` that settles a token (see `sureOutside`).
+        let settled = greedy && scorers.count > 1 ? sureOutside.map { weight * $0 } ?? 1 : 1
         padded.withUnsafeBufferPointer { pr in
             slots.withUnsafeBufferPointer { sl in
                 for scorer in scorers {
@@ -356,9 +369,14 @@ final class EntityDecoder {
                     logProbabilities.withUnsafeMutableBufferPointer { lp in
                         let row = lp.baseAddress! + i * classes
                         for c in 0..<classes { row[c] = 0 }
-                        for scorer in scorers {
+                        for (k, scorer) in scorers.enumerated() {
                             scorer.addLogProbabilities(at: i, previous: previous, start: previous == 0 ? -1 : start,
                                                        weight: weight, into: row)
+                            if k == 0 && row[0] >= settled {
+                                row[0] = 0  // above every other (weighted log-probabilities are <= 0)
+                                skipped += 1
+                                break
+                            }
                         }
                         if greedy {
                             var best = 0
