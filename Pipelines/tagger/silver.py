@@ -199,6 +199,19 @@ def token_records(doc, gold=None):
     return out
 
 
+def annotate_into(path, nlp, docs):
+    """Writes (id, text) documents annotated by spaCy to `path` (atomically)."""
+    n = 0
+    with open(path + ".tmp", "w", encoding="utf-8") as out:
+        for (did, _), doc in zip(docs, nlp.pipe((d[1] for d in docs), batch_size=64)):
+            tokens = token_records(doc)
+            n += len(tokens)
+            out.write(json.dumps({"id": did, "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
+        out.flush(); os.fsync(out.fileno())
+    os.replace(path + ".tmp", path)
+    print(f"silver: {path}: {len(docs)} documents, {n} tokens", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gensim-wheel")
@@ -224,29 +237,12 @@ def main():
 
     if args.validation:
         wiki = [d[1:] for d in wiki_docs(args.gensim_wheel) if d[0] == "heldout"][args.max_wiki_docs // 4:]
-        docs = wiki + list(html_docs(VALIDATION_HTML))
-        n = 0
-        with open(args.validation + ".tmp", "w", encoding="utf-8") as out:
-            for (did, _), doc in zip(docs, nlp.pipe((d[1] for d in docs), batch_size=64)):
-                tokens = token_records(doc)
-                n += len(tokens)
-                out.write(json.dumps({"id": did, "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
-            out.flush(); os.fsync(out.fileno())
-        os.replace(args.validation + ".tmp", args.validation)
-        print(f"silver: {args.validation}: {len(docs)} documents, {n} tokens", file=sys.stderr)
+        annotate_into(args.validation, nlp, wiki + list(html_docs(VALIDATION_HTML)))
         return
 
     if args.wiki_rest:
-        wiki = [d for d in wiki_docs(args.gensim_wheel) if d[0] == "train"][args.max_wiki_docs:]
-        n = 0
-        with open(args.wiki_rest + ".tmp", "w", encoding="utf-8") as out:
-            for (_, did, _), doc in zip(wiki, nlp.pipe((d[2] for d in wiki), batch_size=64)):
-                tokens = token_records(doc)
-                n += len(tokens)
-                out.write(json.dumps({"id": did, "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
-            out.flush(); os.fsync(out.fileno())
-        os.replace(args.wiki_rest + ".tmp", args.wiki_rest)
-        print(f"silver: {args.wiki_rest}: {len(wiki)} documents, {n} tokens", file=sys.stderr)
+        wiki = [d[1:] for d in wiki_docs(args.gensim_wheel) if d[0] == "train"][args.max_wiki_docs:]
+        annotate_into(args.wiki_rest, nlp, wiki)
         return
 
     if args.texts:
@@ -260,15 +256,7 @@ def main():
                     docs.append(json.loads(line))
         if args.limit:
             docs = docs[: args.limit]
-        n = 0
-        with open(args.out + ".tmp", "w", encoding="utf-8") as out:
-            for d, doc in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=64)):
-                tokens = token_records(doc)
-                n += len(tokens)
-                out.write(json.dumps({"id": d.get("id", ""), "text": doc.text, "tokens": tokens}, ensure_ascii=False) + "\n")
-            out.flush(); os.fsync(out.fileno())
-        os.replace(args.out + ".tmp", args.out)
-        print(f"silver: {args.out}: {len(docs)} documents, {n} tokens", file=sys.stderr)
+        annotate_into(args.out, nlp, [(d.get("id", ""), d["text"]) for d in docs])
         return
 
     docs = list(handbook_docs()) + list(lee_docs(args.gensim_wheel))

@@ -124,7 +124,7 @@ struct TaggerTrainEntities: ParsableCommand {
         options.epochs = epochs
         options.learningRate = learningRate
         options.seed = seed
-        let networks = EntityNetworkTrainer(options: options).trainEnsemble(documents, count: networks, progress: standardError)
+        let networks = EntityNetworkTrainer(options: options).trainEnsemble(documents, count: networks) { standardError($0) }
         documents = []
         let combined = base.withEntityNetworks(networks, description: description ?? base.description)
         try save(combined, to: output, dev: dev) {

@@ -3,8 +3,8 @@ import Testing
 @testable import LimeText
 
 @Suite struct EntityNetworkTests {
-    static func trainedOnNames(epochs: Int = 30, history: Bool = false) throws -> (TaggerModel, [TaggedDocument]) {
-        let (train, test) = NameFrames.documents()
+    /// Small networks for the name sentences.
+    static func nameOptions(epochs: Int, history: Bool, seed: UInt64 = 1) -> EntityNetworkOptions {
         var options = EntityNetworkOptions()
         options.epochs = epochs
         options.window = 2
@@ -14,7 +14,13 @@ import Testing
         options.hidden = 32
         options.batchTokens = 64
         options.learningRate = 1e-2
-        let network = EntityNetworkTrainer(options: options).train(train)
+        options.seed = seed
+        return options
+    }
+
+    static func trainedOnNames(epochs: Int = 30, history: Bool = false) throws -> (TaggerModel, [TaggedDocument]) {
+        let (train, test) = NameFrames.documents()
+        let network = EntityNetworkTrainer(options: nameOptions(epochs: epochs, history: history)).train(train)
         let base = try TaggerModelFileTests.smallModel().0
         return (base.withEntityNetworks([network], description: "names"), test)
     }
@@ -245,16 +251,7 @@ import Testing
     /// tokens were indeed skipped.
     @Test func sureOutsideTokensSkipTheOtherNetworks() throws {
         let (first, test) = try Self.trainedOnNames(epochs: 20, history: true)
-        var options = EntityNetworkOptions()
-        options.window = 2
-        options.history = true
-        options.embedding = 16
-        options.tokenWidth = 32
-        options.hidden = 32
-        options.batchTokens = 64
-        options.learningRate = 1e-2
-        options.epochs = 20
-        options.seed = 7
+        let options = Self.nameOptions(epochs: 20, history: true, seed: 7)
         let second = EntityNetworkTrainer(options: options).train(NameFrames.documents().train)
         let networks = [first.entityNetworks[0], second]
         let cascade = EntityDecoder(networks: networks)
