@@ -101,7 +101,6 @@ struct TaggerTrainEntities: ParsableCommand {
 
     func run() throws {
         let base = try TaggerModel.load(path: model)
-        var documents = try readTrainingData(data)
         var options = EntityNetworkOptions()
         options.window = window
         options.history = history
@@ -124,6 +123,7 @@ struct TaggerTrainEntities: ParsableCommand {
         options.epochs = epochs
         options.learningRate = learningRate
         options.seed = seed
+        var documents = try readTrainingData(data)
         let networks = EntityNetworkTrainer(options: options).trainEnsemble(documents, count: networks) { standardError($0) }
         documents = []
         let combined = base.withEntityNetworks(networks, description: description ?? base.description)
