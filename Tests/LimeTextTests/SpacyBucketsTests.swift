@@ -37,10 +37,22 @@ import Testing
         for _ in 0..<3 {
             for (token, rows) in Self.expected {
                 let bytes = Array(token.utf8)
-                let word = bytes.withUnsafeBufferPointer { TokenInfo($0.baseAddress!, $0.count, afterBreak: false).word }
-                let cached = bytes.withUnsafeBufferPointer { cache.rows($0.baseAddress!, $0.count, word: word) }
+                let cached = bytes.withUnsafeBufferPointer { cache.rows($0.baseAddress!, $0.count) }
                 #expect((0..<16).map { cached[$0] } == rows, "\(token)")
             }
+        }
+    }
+
+    /// Long tokens that share their first 256 bytes (beyond `TokenInfo.word`'s reach) still
+    /// get their own rows: NORM and SUFFIX read the whole token.
+    @Test func cacheTellsLongTokensApart() {
+        let cache = SpacyRowCache()
+        let stem = [UInt8](repeating: UInt8(ascii: "a"), count: 300)
+        for tail in ["xyz", "Q", "zz"] {
+            let bytes = stem + Array(tail.utf8)
+            let cached = bytes.withUnsafeBufferPointer { cache.rows($0.baseAddress!, $0.count) }
+            let direct = bytes.withUnsafeBufferPointer { SpacyBuckets.rows($0) }
+            #expect(cached == direct, "\(tail)")
         }
     }
 }

@@ -76,7 +76,7 @@ public final class EntityNetworkTrainer {
                     let start = Int(doc.starts[i]), count = Int(doc.ends[i] - doc.starts[i])
                     let bytes = text.baseAddress! + start
                     let space = isWhitespaceToken(bytes, count)
-                    example.rows.append(cache.rows(bytes, count, word: TokenInfo(bytes, count, afterBreak: false).word))
+                    example.rows.append(cache.rows(bytes, count))
                     let c = Int(ner[i]) - TaggerClasses.offset
                     let label: Int8 = !space && c >= 0 && c < TaggerClasses.ner ? Int8(c) : -1
                     example.labels.append(label)

@@ -157,17 +157,20 @@ struct NormExceptions: Sendable {
     }
 }
 
-/// Memoizes `SpacyBuckets.rows` by word hash (tokens repeat: a few thousand words make most
-/// of any text). One per tagging thread; emptied when it reaches `limit` words.
+/// Memoizes `SpacyBuckets.rows` by a hash of the token's bytes (tokens repeat: a few
+/// thousand words make most of any text). One per tagging thread; emptied when it reaches
+/// `limit` words.
 final class SpacyRowCache {
     private var rows: [UInt64: SpacyBuckets.Rows] = [:]
     let limit: Int
 
     init(limit: Int = 1 << 18) { self.limit = limit }
 
-    /// The rows of the token `bytes[0..<count]`, whose `TokenInfo.word` hash is `word`.
+    /// The rows of the token `bytes[0..<count]` (keyed by all its bytes: `TokenInfo.word`
+    /// hashes only the first 256).
     @inline(__always)
-    func rows(_ bytes: UnsafePointer<UInt8>, _ count: Int, word: UInt64) -> SpacyBuckets.Rows {
+    func rows(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> SpacyBuckets.Rows {
+        let word = FeatureHashing.fnv(bytes, count)
         if let cached = rows[word] { return cached }
         if rows.count >= limit { rows.removeAll(keepingCapacity: true) }
         let computed = SpacyBuckets.rows(UnsafeBufferPointer(start: bytes, count: count))

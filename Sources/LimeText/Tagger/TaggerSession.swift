@@ -48,7 +48,7 @@ public final class TaggerSession {
             precondition(start >= 0 && count >= 0 && start + count <= text.count, "token span outside the text")
             if isWhitespaceToken(base + start, count) {
                 if network != nil {
-                    allRows.append(spacyRows.rows(base + start, count, word: TokenInfo(base + start, count, afterBreak: false).word))
+                    allRows.append(spacyRows.rows(base + start, count))
                     isSpace.append(true)
                 }
                 out.append(AnnotatedToken(start: span.start, end: span.end,
@@ -62,7 +62,7 @@ public final class TaggerSession {
             infos.append(TokenInfo(base + start, count, afterBreak: afterBreak,
                                    spaceBefore: spacing.before, spaceAfter: spacing.after))
             wordIndex.append(i)
-            infos[infos.count - 1].spacy = spacyRows.rows(base + start, count, word: infos[infos.count - 1].word)
+            infos[infos.count - 1].spacy = spacyRows.rows(base + start, count)
             if network != nil {
                 allRows.append(infos[infos.count - 1].spacy)
                 isSpace.append(false)

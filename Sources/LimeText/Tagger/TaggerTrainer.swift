@@ -85,7 +85,7 @@ public final class TaggerTrainer {
                 let spacing = tokenSpacing(text.baseAddress!, text.count, start, start + count)
                 infos.append(TokenInfo(text.baseAddress! + start, count, afterBreak: afterBreak,
                                        spaceBefore: spacing.before, spaceAfter: spacing.after))
-                infos[infos.count - 1].spacy = spacyRows.rows(text.baseAddress! + start, count, word: infos[infos.count - 1].word)
+                infos[infos.count - 1].spacy = spacyRows.rows(text.baseAddress! + start, count)
                 afterBreak = false
                 func label(_ ids: [UInt8]?, _ classes: Int) -> Int {
                     guard let ids else { return -1 }
