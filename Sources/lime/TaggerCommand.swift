@@ -99,6 +99,12 @@ struct TaggerTrainEntities: ParsableCommand {
     @Option(help: "Seed of the initial weights and the shuffle.") var seed: UInt64 = 1
     @Option(help: "Description stored in the model (default: the input model's).") var description: String?
 
+    func validate() throws {
+        guard !freezeEmbeddings || initEmbeddings != nil else {
+            throw ValidationError("--freeze-embeddings needs --init-embeddings (random tables would stay random)")
+        }
+    }
+
     func run() throws {
         let base = try TaggerModel.load(path: model)
         var options = EntityNetworkOptions()

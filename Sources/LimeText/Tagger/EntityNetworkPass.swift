@@ -46,9 +46,10 @@ final class EntityNetworkPass {
     ///
     /// With `dropout` > 0, each token vector and hidden unit is zeroed with that
     /// probability (the rest scaled up to keep their expectation), by a generator seeded
-    /// with `seed`.
+    /// with `seed`. Without `embeddingGradients` the embedding rows' gradients are left
+    /// alone (frozen tables: not computed at all).
     func step(_ examples: [EntityNetworkTrainer.Example], _ pieces: [EntityNetworkTrainer.Piece],
-              dropout: Float = 0, seed: UInt64 = 0) -> (loss: Double, right: Int, count: Int) {
+              dropout: Float = 0, seed: UInt64 = 0, embeddingGradients: Bool = true) -> (loss: Double, right: Int, count: Int) {
         var rng = SplitMix(seed: seed)
         let boost = 1 / (1 - dropout)
         let threshold = UInt64(Double(dropout) * Double(1 << 32))
@@ -204,6 +205,7 @@ final class EntityNetworkPass {
             for j in 0..<bigN { for k in 0..<t { g[layout.mixBias + k] += dV[j * t + k] } }
             // Token vectors: the mixing layer and the embedding rows.
             multiply(inputs, t, bigN, X, inputs, true, dV, t, false, g + layout.mix, accumulate: true)
+            guard embeddingGradients else { return }
             multiply(bigN, inputs, t, dV, t, false, p + layout.mix, t, true, dXp)
             for j in 0..<bigN {
                 for lane in 0..<16 {

@@ -121,8 +121,9 @@ public final class EntityNetworkTrainer {
                                     hidden: options.hidden, history: options.history, seed: options.seed)
         if let tables = options.initialEmbeddings { network.setEmbeddings(tables) }
         let pass = EntityNetworkPass(network: network, threads: options.threads)
+        // Frozen tables: neither their gradients nor their optimizer state exist.
         let frozen = options.freezeEmbeddings ? network.layout.mix : 0
-        let optimizer = EntityAdam(count: pass.network.parameterCount)
+        let optimizer = EntityAdam(count: pass.network.parameterCount - frozen)
         var rng = SplitMix(seed: options.seed &+ 1)
         var order = Array(examples.indices)
         let perEpoch = max(1, labelled / max(1, options.batchTokens))
@@ -139,13 +140,14 @@ public final class EntityNetworkTrainer {
                 step += 1
                 let scale = step <= warmup ? Float(step) / Float(max(1, warmup))
                     : max(0, 1 - Float(step - warmup) / Float(max(1, totalSteps - warmup)))
-                let result = pass.step(examples, batch, dropout: options.dropout, seed: options.seed &+ UInt64(step) &* 0x9e37)
+                let result = pass.step(examples, batch, dropout: options.dropout, seed: options.seed &+ UInt64(step) &* 0x9e37,
+                                       embeddingGradients: !options.freezeEmbeddings)
                 loss += result.loss
                 right += result.right
                 count += result.count
-                for i in 0..<frozen { pass.gradients[i] = 0 }
                 pass.network.parameters.withUnsafeMutableBufferPointer { p in
-                    optimizer.update(p.baseAddress!, pass.gradients, learningRate: options.learningRate * max(scale, 0.01))
+                    optimizer.update(p.baseAddress! + frozen, pass.gradients + frozen,
+                                     learningRate: options.learningRate * max(scale, 0.01))
                 }
                 batch.removeAll(keepingCapacity: true)
                 batchTokens = 0
