@@ -202,26 +202,24 @@ final class EntityScorer {
             for h in 0..<hidden where a1[h] > 0 { on[count] = h; count += 1 }
             let w2 = p + layout.weights2
             // 64 outputs at a time in eight registers: each active input is broadcast once
-            // per 64 outputs and its weights read contiguously.
+            // per 64 outputs and its weights read contiguously; the rest eight at a time.
             var wide = 0
-            if hidden % 64 == 0 {
-                while wide < hidden {
-                    let b = p + layout.bias2 + wide
-                    var c0 = load(b), c1 = load(b + 8), c2 = load(b + 16), c3 = load(b + 24)
-                    var c4 = load(b + 32), c5 = load(b + 40), c6 = load(b + 48), c7 = load(b + 56)
-                    for k in 0..<count {
-                        let h = on[k], x = V(repeating: a1[h]), w = w2 + h * hidden + wide
-                        c0 = c0.addingProduct(x, load(w)); c1 = c1.addingProduct(x, load(w + 8))
-                        c2 = c2.addingProduct(x, load(w + 16)); c3 = c3.addingProduct(x, load(w + 24))
-                        c4 = c4.addingProduct(x, load(w + 32)); c5 = c5.addingProduct(x, load(w + 40))
-                        c6 = c6.addingProduct(x, load(w + 48)); c7 = c7.addingProduct(x, load(w + 56))
-                    }
-                    let out = a2 + wide
-                    func relu(_ c: V) -> V { c.replacing(with: 0, where: c .< 0) }
-                    store(relu(c0), out); store(relu(c1), out + 8); store(relu(c2), out + 16); store(relu(c3), out + 24)
-                    store(relu(c4), out + 32); store(relu(c5), out + 40); store(relu(c6), out + 48); store(relu(c7), out + 56)
-                    wide += 64
+            while wide + 64 <= hidden {
+                let b = p + layout.bias2 + wide
+                var c0 = load(b), c1 = load(b + 8), c2 = load(b + 16), c3 = load(b + 24)
+                var c4 = load(b + 32), c5 = load(b + 40), c6 = load(b + 48), c7 = load(b + 56)
+                for k in 0..<count {
+                    let h = on[k], x = V(repeating: a1[h]), w = w2 + h * hidden + wide
+                    c0 = c0.addingProduct(x, load(w)); c1 = c1.addingProduct(x, load(w + 8))
+                    c2 = c2.addingProduct(x, load(w + 16)); c3 = c3.addingProduct(x, load(w + 24))
+                    c4 = c4.addingProduct(x, load(w + 32)); c5 = c5.addingProduct(x, load(w + 40))
+                    c6 = c6.addingProduct(x, load(w + 48)); c7 = c7.addingProduct(x, load(w + 56))
                 }
+                let out = a2 + wide
+                func relu(_ c: V) -> V { c.replacing(with: 0, where: c .< 0) }
+                store(relu(c0), out); store(relu(c1), out + 8); store(relu(c2), out + 16); store(relu(c3), out + 24)
+                store(relu(c4), out + 32); store(relu(c5), out + 40); store(relu(c6), out + 48); store(relu(c7), out + 56)
+                wide += 64
             }
             for block in stride(from: wide, to: hidden, by: 8) {
                 var acc = load(p + layout.bias2 + block)

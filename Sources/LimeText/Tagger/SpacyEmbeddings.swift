@@ -1,4 +1,5 @@
 import Foundation
+import LimeSupport
 
 /// spaCy's hashed embedding tables (NORM, PREFIX, SUFFIX, SHAPE: the rows `SpacyBuckets`
 /// selects), taken from a spaCy pipeline's entity recognizer by
@@ -26,15 +27,13 @@ public struct SpacyEmbeddings: Sendable, Equatable {
     public static func load(path: String) throws -> SpacyEmbeddings {
         func fail(_ why: String) -> TaggerModelError { TaggerModelError("\(path): \(why)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the embedding tables") }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 12, Array(bytes[0..<8]) == magic else { throw fail("not a spaCy embedding export (bad magic)") }
-        let width = bytes[8..<12].reversed().reduce(0) { $0 << 8 | Int($1) }
-        guard width > 0, bytes.count == 12 + rowCount * width * 4 else {
-            throw fail("\(bytes.count) bytes: expected \(rowCount) rows of width \(width)")
+        var r = ByteReader([UInt8](data))
+        guard r.remaining >= 12, Array(try r.read(count: 8)) == magic else { throw fail("not a spaCy embedding export (bad magic)") }
+        let width = Int(try r.read(UInt32.self))
+        guard width > 0, r.remaining == rowCount * width * 4 else {
+            throw fail("\(data.count) bytes: expected \(rowCount) rows of width \(width)")
         }
-        let values = bytes[12...].withUnsafeBytes { raw in
-            (0..<(rowCount * width)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
+        let values = try (0..<(rowCount * width)).map { _ in try r.readFloat() }
         guard values.allSatisfy(\.isFinite) else { throw fail("non-finite embedding values") }
         return SpacyEmbeddings(width: width, values: values)
     }
