@@ -1,6 +1,7 @@
 // extern "C" shim over SentencePiece's C++ API.
 #include "CSentencePiece.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -100,12 +101,60 @@ extern "C" char *lime_spm_decode(const lime_spm_processor *processor, const int3
     return lime_copy_string(text);
 }
 
-extern "C" int32_t lime_spm_train(const char *arguments, char **error) {
-    const auto status = sentencepiece::SentencePieceTrainer::Train(arguments);
+// Sentences of a text file, one per line (newline removed), for the trainer.
+class LineIterator : public sentencepiece::SentenceIterator {
+  public:
+    explicit LineIterator(const char *path) : file_(std::fopen(path, "rb")) {
+        if (file_ == nullptr) {
+            status_ = sentencepiece::util::Status(sentencepiece::util::StatusCode::kNotFound,
+                                                  std::string(path) + ": cannot open");
+            done_ = true;
+        } else {
+            Next();
+        }
+    }
+    ~LineIterator() override {
+        if (file_ != nullptr) std::fclose(file_);
+    }
+    bool done() const override { return done_; }
+    void Next() override {
+        line_.clear();
+        int c;
+        bool any = false;
+        while ((c = std::fgetc(file_)) != EOF) {
+            any = true;
+            if (c == '\n') break;
+            line_.push_back(static_cast<char>(c));
+        }
+        if (!any) done_ = true;
+    }
+    const std::string &value() const override { return line_; }
+    sentencepiece::util::Status status() const override { return status_; }
+
+  private:
+    std::FILE *file_;
+    std::string line_;
+    bool done_ = false;
+    sentencepiece::util::Status status_;
+};
+
+extern "C" int32_t lime_spm_train_lines(const char *arguments, const char *sentences_path, char **model,
+                                        size_t *model_length, char **error) {
+    LineIterator lines(sentences_path);
+    std::string serialized;
+    auto status = sentencepiece::SentencePieceTrainer::Train(arguments, &lines, &serialized);
+    if (status.ok() && !lines.status().ok()) status = lines.status();
     if (!status.ok()) {
         lime_set_error(error, status.ToString());
         return 1;
     }
+    *model = static_cast<char *>(std::malloc(serialized.size()));
+    if (*model == nullptr && !serialized.empty()) {
+        lime_set_error(error, "out of memory");
+        return 1;
+    }
+    std::memcpy(*model, serialized.data(), serialized.size());
+    *model_length = serialized.size();
     return 0;
 }
 

@@ -44,9 +44,13 @@ char *lime_spm_decode(const lime_spm_processor *processor, const int32_t *ids, s
                       size_t *length);
 
 /// Trains a model with SentencePiece's trainer from a flag string such as
-/// "--input=a.txt --model_prefix=m --vocab_size=8000". Returns 0 on success, else
-/// non-zero with *error set.
-int32_t lime_spm_train(const char *arguments, char **error);
+/// "--vocab_size=8000 --model_type=unigram" on the lines of `sentences_path` (one
+/// sentence per line) and returns the serialized model in a malloc'ed buffer (*model,
+/// *model_length; free with lime_spm_free). No file path enters the model, so its bytes
+/// depend only on the sentences and the flags. Returns 0 on success, else non-zero with
+/// *error set.
+int32_t lime_spm_train_lines(const char *arguments, const char *sentences_path, char **model,
+                             size_t *model_length, char **error);
 
 /// Seeds SentencePiece's random generator (training reproducibility).
 void lime_spm_set_random_seed(uint32_t seed);

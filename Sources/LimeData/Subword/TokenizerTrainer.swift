@@ -16,11 +16,12 @@ public struct TokenizerTrainer {
 
     public init(vocabSize: Int) { self.vocabSize = vocabSize }
 
-    /// The flags passed to SentencePiece's trainer.
-    public func arguments(input: String, modelPrefix: String) -> String {
+    private static let lock = NSLock()
+
+    /// The flags passed to SentencePiece's trainer (the sentences come from an iterator
+    /// and the model is returned in memory: no path enters the model file).
+    public var arguments: String {
         [
-            "--input=\(input)",
-            "--model_prefix=\(modelPrefix)",
             "--vocab_size=\(vocabSize)",
             "--model_type=\(modelType)",
             "--character_coverage=\(characterCoverage)",
@@ -39,22 +40,24 @@ public struct TokenizerTrainer {
     }
 
     /// Trains from a plain text file (one sentence per line) and writes the model to
-    /// `output` atomically. Returns the model's SHA-256.
+    /// `output` atomically. Returns the model's SHA-256. The same sentences and settings
+    /// give the same model bytes.
     @discardableResult
     public func train(textFile: String, output: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lime-spm-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let prefix = directory.appendingPathComponent("model").path
+        // SentencePiece's random generator is process-wide: one training at a time.
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
         lime_spm_set_random_seed(seed)
         var message: UnsafeMutablePointer<CChar>?
-        if lime_spm_train(arguments(input: textFile, modelPrefix: prefix), &message) != 0 {
+        var buffer: UnsafeMutablePointer<CChar>?
+        var length = 0
+        if lime_spm_train_lines(arguments, textFile, &buffer, &length, &message) != 0 {
             let reason = message.map { String(cString: $0) } ?? "unknown error"
             lime_spm_free(message)
             throw SentencePieceError("tokenizer training failed: \(reason)")
         }
-        let model = try Data(contentsOf: URL(fileURLWithPath: prefix + ".model"))
+        defer { lime_spm_free(buffer) }
+        let model = Data(bytes: buffer!, count: length)
         try AtomicFile.write(model, to: output)
         return Hashing.hex(Hashing.sha256(model))
     }

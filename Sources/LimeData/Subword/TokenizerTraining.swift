@@ -9,7 +9,7 @@ public enum TokenizerTraining {
                              output: String) throws -> (sha256: String, documents: Int) {
         let files = try InputDiscovery.expand(inputs)
         let parser = DocumentParser(textField: textField)
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("lime-spm-input-\(getpid()).txt").path
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("lime-spm-input-\(getpid())-\(UUID().uuidString).txt").path
         _ = FileManager.default.createFile(atPath: temporary, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         guard let handle = FileHandle(forWritingAtPath: temporary) else {
