@@ -50,6 +50,12 @@ import Testing
         #expect(Self.weights(a) != Self.weights(b1))
         let fa = try Checkpoint.read(a.checkpointPath).floats, fb = try Checkpoint.read(b2.checkpointPath).floats
         #expect(fa == fb)
+        // The whole file, not only the floats: no clock reading enters a checkpoint.
+        #expect(FileManager.default.contents(atPath: a.checkpointPath) == FileManager.default.contents(atPath: b2.checkpointPath))
+        // Training time lives beside the checkpoint and carries over a resume.
+        #expect(b1.trainSeconds > 0 && b2.trainSeconds > b1.trainSeconds)
+        #expect(TrainingTiming.read(b2.timingPath, step: 8) == b2.trainSeconds)
+        #expect(TrainingTiming.read(b2.timingPath, step: 4) == 0)
         // Same metrics lines apart from timing.
         func metrics(_ run: TrainingRun) throws -> [String] {
             try String(contentsOfFile: run.metricsPath, encoding: .utf8).split(separator: "\n")
@@ -57,6 +63,19 @@ import Testing
         }
         #expect(try metrics(a).count == 2)
         #expect(try metrics(a) == metrics(b2))
+    }
+
+    @Test func twoThreadRunsWriteIdenticalCheckpoints() throws {
+        var spec = try Self.spec(.lime, steps: 4)
+        spec.config.threads = 2
+        var files: [Data?] = []
+        for name in ["lime-run-t2a", "lime-run-t2b"] {
+            let run = try TrainingRun.start(directory: TestData.temporaryDirectory(name), spec: spec)
+            run.log = { _ in }
+            try run.train()
+            files.append(FileManager.default.contents(atPath: run.checkpointPath))
+        }
+        #expect(files[0] != nil && files[0] == files[1])
     }
 
     @Test func startRefusesAnExistingRunAndResumeRejectsCorruptCheckpoints() throws {

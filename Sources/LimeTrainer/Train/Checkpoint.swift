@@ -7,7 +7,8 @@ import LimeTrain
 /// Layout (little-endian): magic `LIMECKPT`, version u32 = 1, JSON length u32, the JSON
 /// `State` (run spec, step, tokens, optimizer step, data cursor, pending loss sums), the
 /// float count u64, then weights, AdamW first and second moments (f32 each), and a
-/// SHA-256 over all preceding bytes. Training draws no random numbers after
+/// SHA-256 over all preceding bytes. The bytes depend only on the run (spec, seed, data,
+/// thread count), never on the clock. Training draws no random numbers after
 /// initialization (shuffling is a pure function of seed, epoch and shard), so the data
 /// cursor is the whole random state.
 public enum Checkpoint {
@@ -24,8 +25,8 @@ public enum Checkpoint {
         /// Training loss summed since the last metrics line, and its step count.
         public var lossSum: Double
         public var lossSteps: Int
-        /// Seconds spent in training steps so far (not part of the exact state).
-        public var trainSeconds: Double
+        // Wall-clock time is not part of the state (it would make two identical runs'
+        // checkpoints differ); `TrainingRun` keeps it in `timing.json` beside the file.
     }
 
     /// Writes `state` and the model/optimizer buffers atomically to `path`.

@@ -3,7 +3,9 @@ import LimeSupport
 import LimeTrain
 
 /// A training run in a directory: `run.json` (the spec), `metrics.jsonl` (one JSON line
-/// per validation), `checkpoint.lime` (written atomically). Continuing from the
+/// per validation), `checkpoint.lime` (written atomically) and `timing.json` (seconds spent
+/// training up to the checkpoint's step: kept out of the checkpoint so that its bytes do
+/// not depend on the clock). Continuing from the
 /// checkpoint gives the same bits as never having stopped.
 public final class TrainingRun {
     public let directory: String
@@ -24,9 +26,11 @@ public final class TrainingRun {
 
     public static let specFile = "run.json"
     public static let metricsFile = "metrics.jsonl"
+    public static let timingFile = "timing.json"
 
     public var checkpointPath: String { path(Checkpoint.fileName) }
     public var metricsPath: String { path(Self.metricsFile) }
+    public var timingPath: String { path(Self.timingFile) }
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
     /// Starts a new run in `directory` (which must not hold a checkpoint already).
@@ -76,7 +80,7 @@ public final class TrainingRun {
             tokens = state.tokens
             lossSum = state.lossSum
             lossSteps = state.lossSteps
-            trainSeconds = state.trainSeconds
+            trainSeconds = TrainingTiming.read(timingPath, step: state.step)
             trainer.optimizer.setStep(state.optimizerStep)
             loader.restore(state.cursor)
         }
@@ -144,8 +148,9 @@ public final class TrainingRun {
     public func saveCheckpoint() throws {
         let state = Checkpoint.State(
             spec: spec, step: step, tokens: tokens, optimizerStep: trainer.optimizer.step, cursor: loader.cursor,
-            lossSum: lossSum, lossSteps: lossSteps, trainSeconds: trainSeconds)
+            lossSum: lossSum, lossSteps: lossSteps)
         try Checkpoint.write(state, store: model.parameters, optimizer: trainer.optimizer, to: checkpointPath)
+        try TrainingTiming(step: step, trainSeconds: trainSeconds).write(to: timingPath)
     }
 
     /// Drops metrics lines written after the checkpoint (by a run that was interrupted).
