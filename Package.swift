@@ -70,6 +70,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
 

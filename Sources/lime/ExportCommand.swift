@@ -14,7 +14,7 @@ struct Export: ParsableCommand {
     var tokenizer: String?
 
     func run() throws {
-        let model = try SentencePieceModel(path: try tokenizer ?? DatasetExport.tokenizerPath(directory: directory))
+        let model = try TokenizerLoader.load(path: try tokenizer ?? DatasetExport.tokenizerPath(directory: directory))
         if let output {
             let temporary = output + ".tmp"
             _ = FileManager.default.createFile(atPath: temporary, contents: nil)

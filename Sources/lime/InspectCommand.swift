@@ -27,7 +27,7 @@ struct Inspect: ParsableCommand {
         }
         try reader.verify()
         print("  checksums: ok")
-        let model = try tokenizer.map { try SentencePieceModel(path: $0) }
+        let model = try tokenizer.map { try TokenizerLoader.load(path: $0) }
         guard let first = try reader.documents().first else { return }
         print("  first document: \(first.id)")
         for index in 0..<min(tokens, first.count) {

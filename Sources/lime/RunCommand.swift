@@ -15,7 +15,7 @@ struct Run: ParsableCommand {
     var config: String?
     @Option(name: .long, help: "Annotator backend: native or spacy.")
     var annotator: String?
-    @Option(name: .long, help: "SentencePiece model file.")
+    @Option(name: .long, help: "Tokenizer: a SentencePiece model or a Hugging Face tokenizer.json (default: lime's English 16k model).")
     var tokenizer: String?
     @Option(name: .long, help: "Tokenization mode: lime (per word) or whole-text.")
     var mode: String?
@@ -44,6 +44,10 @@ struct Run: ParsableCommand {
         let maker = try AnnotatorFactory.maker(name: settings.annotator, config: settings)
         let pipeline = Pipeline(inputs: input, directory: output, config: settings, partition: partition, makeAnnotator: maker)
         pipeline.command = CommandLine.arguments.joined(separator: " ")
+        let origin = settings.tokenizer == nil ? "default, " : ""
+        pipeline.tokenizerUsed = { model in
+            print("lime run: tokenizer \(model.path) (\(origin)\(model.kind), \(model.vocabSize) pieces, SHA-256 \(model.sha256.prefix(12)))")
+        }
         let meter = ProgressLine()
         if meter.enabled {
             pipeline.progress = { documents, bytes, total in meter.update(documents: documents, bytes: bytes, total: total) }

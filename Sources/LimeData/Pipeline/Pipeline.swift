@@ -33,6 +33,8 @@ public final class Pipeline {
     /// Called about twice a second with progress (documents, input bytes read, total bytes).
     public var progress: ((_ documents: Int, _ bytesRead: Int64, _ totalBytes: Int64) -> Void)?
     public var command = "lime run"
+    /// Called once with the tokenizer the run uses (the given one or the default).
+    public var tokenizerUsed: ((any SubwordTokenizer) -> Void)?
 
     public init(inputs: [String], directory: String, config: PipelineConfig, partition: Partition? = nil,
                 makeAnnotator: @escaping () throws -> Annotator) {
@@ -58,10 +60,8 @@ public final class Pipeline {
         defer { withExtendedLifetime(lock) {} }
         try removeTemporaryFiles(in: shardDirectory)
 
-        guard let tokenizerPath = config.tokenizer else {
-            throw PipelineError("no tokenizer model: pass --tokenizer MODEL (train one with `lime tokenizer train`)")
-        }
-        let model = try SentencePieceModel(path: tokenizerPath)
+        let model = try TokenizerLoader.load(pathOrDefault: config.tokenizer)
+        tokenizerUsed?(model)
         let files = try InputDiscovery.expand(inputs)
         guard !files.isEmpty else { throw PipelineError("no input files found in \(inputs.joined(separator: ", "))") }
         let tagsetsSHA = Hashing.sha256(Array(TagSets.canonicalJSON().utf8))
@@ -221,16 +221,16 @@ public final class Pipeline {
         return summary
     }
 
-    private func recordComponents(_ store: ProvenanceStore, model: SentencePieceModel, fingerprint: [String: String],
+    private func recordComponents(_ store: ProvenanceStore, model: any SubwordTokenizer, fingerprint: [String: String],
                                   fingerprintText: String, tagsetsSHA: [UInt8]) throws {
-        try store.setComponent(name: "tokenizer", version: "sentencepiece", path: model.path, sha256: model.sha256)
+        try store.setComponent(name: "tokenizer", version: model.kind, path: model.path, sha256: model.sha256)
         try store.setComponent(name: "tagsets", version: "1", path: "Schemas/tagsets.json", sha256: Hashing.hex(tagsetsSHA))
         try store.setComponent(name: "annotator", version: fingerprintText, path: nil, sha256: fingerprint["model_sha256"])
         try store.setComponent(name: "lime", version: LimeVersion.string, path: nil, sha256: nil)
         try store.setComponent(name: "shard-format", version: String(ShardFormat.version), path: nil, sha256: nil)
     }
 
-    private func writeManifest(store: ProvenanceStore, model: SentencePieceModel, fingerprint: [String: String],
+    private func writeManifest(store: ProvenanceStore, model: any SubwordTokenizer, fingerprint: [String: String],
                                tagsetsSHA: [UInt8]) throws -> Manifest {
         let shards = try store.shards()
         let manifest = Manifest(

@@ -249,6 +249,19 @@ public final class ProvenanceStore: @unchecked Sendable {
         }
     }
 
+    /// Where each document of `shard` came from: position in the shard -> (input path, line).
+    public func documentOrigins(shard: String) throws -> [Int: (input: String, line: Int)] {
+        try queue.read { db in
+            var origins: [Int: (input: String, line: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT d.position, d.line, i.path FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.shard = ?
+                """, arguments: [shard]) {
+                origins[row["position"]] = (row["path"], row["line"])
+            }
+            return origins
+        }
+    }
+
     public func quarantined() throws -> [QuarantinedRecord] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM quarantine ORDER BY input_id, line, stage").map {

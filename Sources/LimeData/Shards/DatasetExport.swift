@@ -14,14 +14,14 @@ public enum DatasetExport {
         guard let path = try store.components().first(where: { $0.name == "tokenizer" })?.path else {
             throw PipelineError("\(directory): provenance does not name the tokenizer; pass --tokenizer")
         }
-        let model = try SentencePieceModel(path: path)
+        let model = try TokenizerLoader.load(path: path)
         guard model.sha256 == manifest.tokenizer.sha256 else {
             throw PipelineError("\(path): tokenizer changed since the dataset was written; pass --tokenizer with the original model")
         }
         return path
     }
 
-    public static func export(directory: String, model: SentencePieceModel, to handle: FileHandle) throws -> Int {
+    public static func export(directory: String, model: any SubwordTokenizer, to handle: FileHandle) throws -> Int {
         let manifest = try Manifest.read(from: directory)
         guard model.sha256 == manifest.tokenizer.sha256 else {
             throw PipelineError("\(model.path): not the tokenizer the dataset was written with (SHA-256 \(manifest.tokenizer.sha256))")

@@ -10,7 +10,7 @@ public struct SentencePieceError: Error, CustomStringConvertible, Sendable {
 
 /// A loaded SentencePiece model (through the C++ shim), with a byte table for fast,
 /// lossless decoding. Encoding is thread-safe: the processor is read-only once loaded.
-public final class SentencePieceModel: @unchecked Sendable {
+public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
     private let processor: OpaquePointer
     /// The model file's path and SHA-256 (hex), which identifies it in shards and provenance.
     public let path: String
@@ -22,6 +22,9 @@ public final class SentencePieceModel: @unchecked Sendable {
     public let pieceBytes: [[UInt8]]
     /// Piece strings as stored in the model.
     public let pieces: [String]
+    public var kind: String { "sentencepiece" }
+    /// `</s>`, if the model has it (models trained by lime do).
+    public let documentSeparatorID: Int32?
 
     public init(path: String) throws {
         let data: Data
@@ -55,6 +58,7 @@ public final class SentencePieceModel: @unchecked Sendable {
         }
         self.pieces = pieces
         pieceBytes = table
+        documentSeparatorID = pieces.firstIndex(of: "</s>").map { Int32($0) }
     }
 
     deinit { lime_spm_destroy(processor) }
@@ -93,14 +97,6 @@ public final class SentencePieceModel: @unchecked Sendable {
         }
     }
 
-    /// Encodes a string into piece ids.
-    public func encode(_ text: String) throws -> [Int32] {
-        var ids: [Int32] = []
-        var copy = text
-        try copy.withUTF8 { try encode(UnsafeRawBufferPointer($0), into: &ids) }
-        return ids
-    }
-
     /// Encodes UTF-8 bytes and reports the byte span of the input each piece covers.
     public func encodeWithSpans(_ bytes: UnsafeRawBufferPointer) throws -> [(id: Int32, begin: Int, end: Int)] {
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
@@ -116,18 +112,6 @@ public final class SentencePieceModel: @unchecked Sendable {
             }
             capacity = Int(total)
         }
-    }
-
-    /// Decodes piece ids to bytes with the model's byte table (lossless for models
-    /// trained by `SentencePieceTrainer` with lime's settings).
-    public func decodeBytes<C: Collection>(_ ids: C) -> [UInt8] where C.Element: BinaryInteger {
-        var out: [UInt8] = []
-        out.reserveCapacity(ids.count * 4)
-        for id in ids {
-            let index = Int(id)
-            if index >= 0 && index < pieceBytes.count { out.append(contentsOf: pieceBytes[index]) }
-        }
-        return out
     }
 
     /// Decodes piece ids with SentencePiece's own decoder.

@@ -20,7 +20,7 @@ public struct AlignmentError: Error, CustomStringConvertible, Sendable {
 /// Turns annotated documents into aligned piece sequences. One instance per thread:
 /// it keeps a cache of the piece sequences of frequent words.
 public final class SubwordAligner {
-    public let model: SentencePieceModel
+    public let model: any SubwordTokenizer
     public let mode: TokenizationMode
     public let cacheCapacity: Int
     private var cache: [String: [Int32]] = [:]
@@ -28,7 +28,7 @@ public final class SubwordAligner {
     public private(set) var cacheHits = 0
     public private(set) var cacheMisses = 0
 
-    public init(model: SentencePieceModel, mode: TokenizationMode = .lime, cacheCapacity: Int = 200_000) {
+    public init(model: any SubwordTokenizer, mode: TokenizationMode = .lime, cacheCapacity: Int = 200_000) {
         self.model = model
         self.mode = mode
         self.cacheCapacity = cacheCapacity

@@ -42,6 +42,10 @@ public final class ShardDataset: @unchecked Sendable {
                let path = components.first(where: { $0.name == "tokenizer" })?.path {
                 candidates.append(path)
             }
+            // A dataset made with lime's default tokenizer finds it in this build.
+            if manifest.tokenizer.file == TokenizerLoader.defaultModelName, let shipped = try? TokenizerLoader.defaultModelPath() {
+                candidates.append(shipped)
+            }
         }
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw TrainerError("tokenizer model \(manifest.tokenizer.file) of \(directory) not found (pass --tokenizer)")
@@ -51,12 +55,14 @@ public final class ShardDataset: @unchecked Sendable {
 
     /// `</s>` of the tokenizer at `path`, which must have the manifest's SHA-256.
     public static func eosID(path: String, sha256: String) throws -> Int32 {
-        let model = try SentencePieceModel(path: path)
+        let model = try TokenizerLoader.load(path: path)
         guard model.sha256 == sha256 else {
             throw TrainerError("\(path): SHA-256 differs from the manifest's tokenizer")
         }
-        guard let eos = model.pieces.firstIndex(of: "</s>") else { throw TrainerError("\(path): the tokenizer has no </s> piece") }
-        return Int32(eos)
+        guard let eos = model.documentSeparatorID else {
+            throw TrainerError("\(path): the tokenizer has no document separator piece (</s> or <|endoftext|>)")
+        }
+        return eos
     }
 
     public var shardCount: Int { manifest.shards.count }

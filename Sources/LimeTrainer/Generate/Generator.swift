@@ -29,7 +29,7 @@ public final class Generator {
 
     public let model: Transformer
     public let spec: VariantSpec
-    public let tokenizer: SentencePieceModel
+    public let tokenizer: any SubwordTokenizer
     public let separator: Int32
     let annotator: Annotator
     let aligner: SubwordAligner
@@ -40,7 +40,7 @@ public final class Generator {
         spec = state.spec.variant
         model = try Transformer(config: state.spec.model, maxBatch: 1, threads: 1, seed: 0)
         try Checkpoint.load(floats, into: model.parameters, optimizer: nil)
-        self.tokenizer = try SentencePieceModel(path: tokenizer ?? state.spec.tokenizer)
+        self.tokenizer = try TokenizerLoader.load(path: tokenizer ?? state.spec.tokenizer)
         separator = state.spec.separator
         self.annotator = annotator
         aligner = SubwordAligner(model: self.tokenizer, mode: .lime)
