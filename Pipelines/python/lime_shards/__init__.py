@@ -10,6 +10,7 @@ Depends on numpy and zstandard; torch is optional (LimeIterableDataset).
 """
 from .format import KINDS, ShardError, ShardFormatError
 from .reader import Dataset, Shard
-from .windows import LimeIterableDataset, windows
+from .loader import LimeIterableDataset, hf_generator
+from .windows import windows
 
-__all__ = ["Dataset", "Shard", "ShardError", "ShardFormatError", "LimeIterableDataset", "windows", "KINDS"]
+__all__ = ["Dataset", "Shard", "ShardError", "ShardFormatError", "LimeIterableDataset", "hf_generator", "windows", "KINDS"]
