@@ -215,32 +215,56 @@ class LimeIterableDataset(_Base):
 
     # -- reading -------------------------------------------------------------------------
 
-    def _stream(self, i):
-        """Shard i's part of the stream (dict of arrays), decoded once and cached."""
-        if i in self._cache:
-            return self._cache[i]
+    def _open(self, i):
         path = self.dataset.shard_paths[i]
         entry = self.dataset.entries[i]
         shard = Shard(path)
         if (shard.documents, shard.tokens) != (int(entry["documents"]), int(entry["tokens"])):
             raise ShardFormatError(path, "header", f"{shard.documents} documents / {shard.tokens} "
                                    f"tokens, manifest says {entry['documents']} / {entry['tokens']}")
-        arrays = {f: shard.read(f) for f in self.fields}
-        if self.separator_token is not None and shard.documents:
-            offsets = shard.doc_offsets()
-            leading = self.index.documents_before[i]
-            starts = offsets[0 if leading else 1:-1].astype(np.int64)
-            if len(starts):
-                for f, arr in arrays.items():
-                    value = self.separator_token if f == "tokens" else (1 if f == "word_start" else SEP)
-                    arrays[f] = np.insert(arr, starts, np.asarray(value, dtype=arr.dtype))
+        return shard
+
+    def _with_separators(self, i, shard, arrays):
+        if self.separator_token is None or not shard.documents:
+            return arrays
+        offsets = shard.doc_offsets()
+        starts = offsets[0 if self.index.documents_before[i] else 1:-1].astype(np.int64)
+        starts = starts[starts <= len(arrays["tokens"])]
+        if not len(starts):
+            return arrays
+        out = {}
+        for f, arr in arrays.items():
+            value = self.separator_token if f == "tokens" else (1 if f == "word_start" else SEP)
+            out[f] = np.insert(arr, starts, np.asarray(value, dtype=arr.dtype))
+        return out
+
+    def _stream(self, i):
+        """Shard i's part of the stream (dict of arrays), decoded once, kept in an LRU cache
+        of shuffle_shards + 1 shards."""
+        if i in self._cache:
+            arrays = self._cache.pop(i)
+            self._cache[i] = arrays
+            return arrays
+        shard = self._open(i)
+        arrays = self._with_separators(i, shard, {f: shard.read(f) for f in self.fields})
         if len(arrays["tokens"]) != self.index.lengths[i]:
-            raise ShardFormatError(path, "header", "stream length differs from the manifest's counts")
+            raise ShardFormatError(shard.path, "header", "stream length differs from the manifest's counts")
         shard.release()
         if len(self._cache) > self.shuffle_shards:
             self._cache.pop(next(iter(self._cache)))
         self._cache[i] = arrays
         return arrays
+
+    def _head(self, i, n):
+        """The first n stream positions of shard i, decompressing only what they need when
+        the shard is not cached (a window that crosses into shard i)."""
+        if i in self._cache:
+            return {f: arr[:n] for f, arr in self._cache[i].items()}
+        shard = self._open(i)
+        arrays = self._with_separators(i, shard, {f: shard.read_prefix(f, n) for f in self.fields})
+        if len(arrays["tokens"]) < min(n, self.index.lengths[i]):
+            raise ShardFormatError(shard.path, "header", "stream length differs from the manifest's counts")
+        return {f: arr[:n] for f, arr in arrays.items()}
 
     def window(self, w):
         """Window w (dict of field arrays, converted to `dtype`)."""
@@ -256,8 +280,8 @@ class LimeIterableDataset(_Base):
             position = int(self.index.starts[i]) + int(self.index.lengths[i])
             while position < b:
                 i += 1
-                stream = self._stream(i)
-                take = min(b - position, len(stream["tokens"]))
+                stream = self._head(i, b - position)
+                take = len(stream["tokens"])
                 for f in self.fields:
                     pieces[f].append(stream[f][:take])
                 position += take

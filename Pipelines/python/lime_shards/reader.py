@@ -67,11 +67,7 @@ class Shard:
         if cursor != len(self._data):
             self._fail("layout", f"{len(self._data) - cursor} unexpected bytes after the last section")
 
-    def read(self, name):
-        """Decode one section (by name or kind) after checking its SHA-256 and size."""
-        kind = KINDS[name] if isinstance(name, str) else name
-        if kind in self._cache:
-            return self._cache[kind]
+    def _checked_payload(self, kind):
         s = self.sections[kind]
         where = f"section {s.name}"
         end = s.offset + s.length
@@ -83,9 +79,34 @@ class Shard:
         expected_size = {TOKENS: self.header.token_size}.get(kind, 8 if kind == DOC_OFFSETS else 1)
         if s.element_size != expected_size:
             self._fail(where, f"element size {s.element_size}, expected {expected_size}")
-        expected = s.count * s.element_size
         if kind in TOKEN_SECTIONS and s.count != self.tokens:
             self._fail(where, f"has {s.count} elements, header says {self.tokens} tokens")
+        return s, where, payload
+
+    def read_prefix(self, name, count):
+        """The first `count` elements of a section: its SHA-256 and sizes are checked as by
+        read(), but only the start of the frame is decompressed (so the frame's end is not)."""
+        kind = KINDS[name] if isinstance(name, str) else name
+        if kind in self._cache:
+            return self._cache[kind][:count]
+        s, where, payload = self._checked_payload(kind)
+        count = min(count, s.count)
+        try:
+            with zstandard.ZstdDecompressor().stream_reader(payload) as reader:
+                raw = reader.read(count * s.element_size)
+        except zstandard.ZstdError as exc:
+            raise ShardFormatError(self.path, where, f"zstd error: {exc}") from exc
+        if len(raw) != count * s.element_size:
+            self._fail(where, f"decompressed to fewer than {count} elements")
+        return np.frombuffer(raw, dtype=DTYPES[s.element_size])
+
+    def read(self, name):
+        """Decode one section (by name or kind) after checking its SHA-256 and size."""
+        kind = KINDS[name] if isinstance(name, str) else name
+        if kind in self._cache:
+            return self._cache[kind]
+        s, where, payload = self._checked_payload(kind)
+        expected = s.count * s.element_size
         try:
             d = zstandard.ZstdDecompressor().decompressobj()
             raw = d.decompress(payload)
