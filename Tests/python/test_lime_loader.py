@@ -10,7 +10,7 @@ from torch.utils.data import DataLoader
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Pipelines" / "python"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lime_shards import Dataset, LimeIterableDataset, hf_generator  # noqa: E402
+from lime_shards import Dataset, LimeIterableDataset, hf_dataset, hf_generator  # noqa: E402
 from shard_writer import random_docs, write_dataset  # noqa: E402
 
 SEQ, STRIDE, SEP = 6, 5, 3
@@ -165,3 +165,12 @@ def test_hf_generator_yields_the_same_samples(data):
     ds = make(path, seed=1, rank=1, world_size=2, shuffle_shards=4)
     assert [r["window"] for r in rows] == [s["window"] for s in ds]
     assert isinstance(rows[0]["tokens"], list)
+
+
+def test_hugging_face_iterable_dataset(data):
+    path, reference = data
+    hf = hf_dataset(path, SEQ, stride=STRIDE, separator_token=SEP, seed=1, rank=0, world_size=2)
+    rows = list(hf)
+    ds = make(path, seed=1, rank=0, world_size=2, shuffle_shards=4)
+    assert [r["window"] for r in rows] == [s["window"] for s in ds]
+    assert [r["tokens"] for r in rows] == [reference[r["window"]]["tokens"].tolist() for r in rows]

@@ -10,7 +10,7 @@ Depends on numpy and zstandard; torch is optional (LimeIterableDataset).
 """
 from .format import KINDS, ShardError, ShardFormatError
 from .reader import Dataset, Shard
-from .loader import LimeIterableDataset, hf_generator
+from .loader import LimeIterableDataset, hf_dataset, hf_generator
 from .windows import windows
 
-__all__ = ["Dataset", "Shard", "ShardError", "ShardFormatError", "LimeIterableDataset", "hf_generator", "windows", "KINDS"]
+__all__ = ["Dataset", "Shard", "ShardError", "ShardFormatError", "LimeIterableDataset", "hf_dataset", "hf_generator", "windows", "KINDS"]

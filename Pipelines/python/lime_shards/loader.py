@@ -323,4 +323,11 @@ def hf_generator(path, seq_len, **options):
         yield {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in sample.items()}
 
 
-__all__ = ["LimeIterableDataset", "hf_generator"]
+def hf_dataset(path, seq_len, **options):
+    """A Hugging Face `datasets.IterableDataset` of the same samples (needs `datasets`)."""
+    import datasets
+    return datasets.IterableDataset.from_generator(
+        hf_generator, gen_kwargs={"path": str(path), "seq_len": seq_len, **options})
+
+
+__all__ = ["LimeIterableDataset", "hf_generator", "hf_dataset"]
