@@ -53,7 +53,9 @@ def build(args):
     os.makedirs(args.work, exist_ok=True)
     out = os.path.join(args.work, "shards-out")
     manifest = os.path.join(out, "manifest.json")
-    if os.path.exists(manifest) and json.load(open(manifest))["tokens"] >= args.tokens:
+    stamp = os.path.join(args.work, "built-with.json")
+    settings = {"input": os.path.abspath(args.input), "tokens": args.tokens, "unit_documents": args.unit_documents}
+    if os.path.exists(manifest) and os.path.exists(stamp) and json.load(open(stamp)) == settings:
         return out
     tokenizer = args.tokenizer or os.path.join(args.work, "tok.model")
     if not args.tokenizer:
@@ -70,6 +72,7 @@ def build(args):
     t = time.perf_counter()
     run([args.lime, "run", "--input", text, "--output", out, "--tokenizer", tokenizer,
          "--unit-documents", str(args.unit_documents)])
+    json.dump(settings, open(stamp, "w"))
     print(f"built: {repeats} copies of {os.path.basename(args.input)} -> "
           f"{json.load(open(manifest))['tokens']:,} tokens by lime run in {time.perf_counter() - t:.1f} s")
     return out
@@ -139,11 +142,15 @@ def main():
     parser.add_argument("--work", default=os.path.join(ROOT, "bench-out", "reader"))
     parser.add_argument("--tokens", type=int, default=5_000_000)
     parser.add_argument("--seq-len", type=int, default=1025)
-    parser.add_argument("--unit-documents", type=int, default=256)
+    parser.add_argument("--unit-documents", type=int,
+                        help="documents per shard (default: the input's document count, at most 1024, so "
+                             "that no shard holds a document twice and zstd sees no repeats)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--target", type=float, default=5e6, help="tokens/s the lime reader must reach")
     args = parser.parse_args()
 
+    if args.unit_documents is None:
+        args.unit_documents = min(1024, sum(1 for line in open(args.input, encoding="utf-8") if line.strip()))
     out = build(args)
     prefix = os.path.join(args.work, "megatron")
     write_megatron(out, prefix)

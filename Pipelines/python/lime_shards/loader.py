@@ -232,10 +232,17 @@ class LimeIterableDataset(_Base):
         starts = starts[starts <= len(arrays["tokens"])]
         if not len(starts):
             return arrays
+        total = len(arrays["tokens"]) + len(starts)
+        separators = starts + np.arange(len(starts))  # where the separators land
+        keep = np.ones(total, dtype=bool)
+        keep[separators] = False
         out = {}
         for f, arr in arrays.items():
             value = self.separator_token if f == "tokens" else (1 if f == "word_start" else SEP)
-            out[f] = np.insert(arr, starts, np.asarray(value, dtype=arr.dtype))
+            merged = np.empty(total, dtype=arr.dtype)
+            merged[separators] = value
+            merged[keep] = arr
+            out[f] = merged
         return out
 
     def _stream(self, i):

@@ -2,12 +2,24 @@
 import hashlib
 import json
 import os
+import threading
 
 import numpy as np
 import zstandard
 
 from .format import (DOC_IDS, DOC_OFFSETS, ENTRY_SIZE, HEADER_SIZE, KIND_NAMES, KINDS,
                      TOKEN_SECTIONS, TOKENS, ShardError, ShardFormatError, parse_header, parse_sections)
+
+_local = threading.local()
+
+
+def _decompressor():
+    """One ZstdDecompressor per thread (making one costs more than decoding a small frame)."""
+    d = getattr(_local, "decompressor", None)
+    if d is None:
+        d = _local.decompressor = zstandard.ZstdDecompressor()
+    return d
+
 
 DTYPES = {1: np.uint8, 2: np.dtype("<u2"), 4: np.dtype("<u4"), 8: np.dtype("<u8")}
 DEFAULT_FIELDS = ("tokens", "tag", "pos", "ner", "word_start")
@@ -92,7 +104,7 @@ class Shard:
         s, where, payload = self._checked_payload(kind)
         count = min(count, s.count)
         try:
-            with zstandard.ZstdDecompressor().stream_reader(payload) as reader:
+            with _decompressor().stream_reader(payload) as reader:
                 raw = reader.read(count * s.element_size)
         except zstandard.ZstdError as exc:
             raise ShardFormatError(self.path, where, f"zstd error: {exc}") from exc
@@ -108,7 +120,7 @@ class Shard:
         s, where, payload = self._checked_payload(kind)
         expected = s.count * s.element_size
         try:
-            d = zstandard.ZstdDecompressor().decompressobj()
+            d = _decompressor().decompressobj()
             raw = d.decompress(payload)
             complete = d.eof
             trailing = d.unused_data
