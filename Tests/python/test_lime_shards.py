@@ -155,7 +155,7 @@ def test_inconsistent_doc_offsets_are_detected(tmp_path):
     docs = random_docs(rng, 3, "x")
     docs[0]["tokens"] = docs[0]["tokens"] + [1]  # tokens longer than the other sections
     write_dataset(tmp_path, [docs])
-    with pytest.raises(ShardError, match="section tag has 63 elements, header says 64"):
+    with pytest.raises(ShardError, match="section tag: has 63 elements, header says 64"):
         Dataset(tmp_path).verify()
 
 

@@ -82,3 +82,22 @@ def test_reader_rejects_a_corrupted_swift_shard(swift_dataset, tmp_path):
     with pytest.raises(ShardError) as info:
         Dataset(str(copy)).verify()
     assert manifest["shards"][1]["file"] in str(info.value)
+
+
+def test_loader_splits_swift_shards_across_ranks_and_workers(swift_dataset):
+    import torch
+    from torch.utils.data import DataLoader
+    from lime_shards import LimeIterableDataset
+    out, _ = swift_dataset
+    reference = [w["tokens"].tolist() for w in Dataset(out).windows(64, separator_token=2)]
+    seen = []
+    for rank in range(3):
+        ds = LimeIterableDataset(out, 64, separator_token=2, rank=rank, world_size=3, seed=4, batch_size=4)
+        ds.set_epoch(1)
+        for batch in DataLoader(ds, batch_size=4, num_workers=2):
+            assert batch["tokens"].dtype == torch.int64
+            for w, tokens in zip(batch["window"].tolist(), batch["tokens"].tolist()):
+                assert tokens == reference[w]
+                seen.append(w)
+    assert len(seen) == len(set(seen)) == len(reference) - ds.dropped
+    assert set(range(len(reference))) - set(seen) == set(ds.epoch_order()[len(seen):].tolist())

@@ -8,8 +8,9 @@
 
 Depends on numpy and zstandard; torch is optional (LimeIterableDataset).
 """
-from .format import KINDS, ShardError
+from .format import KINDS, ShardError, ShardFormatError
 from .reader import Dataset, Shard
-from .windows import LimeIterableDataset, windows
+from .loader import LimeIterableDataset, hf_dataset, hf_generator
+from .windows import windows
 
-__all__ = ["Dataset", "Shard", "ShardError", "LimeIterableDataset", "windows", "KINDS"]
+__all__ = ["Dataset", "Shard", "ShardError", "ShardFormatError", "LimeIterableDataset", "hf_dataset", "hf_generator", "windows", "KINDS"]

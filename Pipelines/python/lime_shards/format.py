@@ -24,6 +24,17 @@ class ShardError(Exception):
     """A shard or manifest is unreadable or fails an integrity check; the message names both."""
 
 
+class ShardFormatError(ShardError):
+    """A shard file is corrupted or truncated: `path` names the file and `section` the part
+    that failed ("header", "section table", "layout", or a section name such as "tokens").
+
+    str(error) is "<path>: <section>: <problem>"."""
+
+    def __init__(self, path, section, problem):
+        self.path, self.section, self.problem = str(path), section, problem
+        super().__init__(f"{path}: {section}: {problem}")
+
+
 @dataclass(frozen=True)
 class Header:
     version: int
@@ -61,19 +72,19 @@ def header_checksum(first_120_bytes):
 def parse_header(data, where):
     """Parse and check the 128-byte header; `where` names the shard in errors."""
     if len(data) < HEADER_SIZE:
-        raise ShardError(f"{where}: truncated header ({len(data)} of {HEADER_SIZE} bytes)")
+        raise ShardFormatError(where, "header", f"truncated header ({len(data)} of {HEADER_SIZE} bytes)")
     magic, version, flags, docs, tokens, tok_sha, tag_sha, n, vocab, reserved, checksum = \
         _HEADER.unpack_from(data, 0)
     if magic != MAGIC:
-        raise ShardError(f"{where}: bad magic {magic!r} (expected {MAGIC!r})")
+        raise ShardFormatError(where, "header", f"bad magic {magic!r} (expected {MAGIC!r})")
     if version != VERSION:
-        raise ShardError(f"{where}: unsupported format version {version} (expected {VERSION})")
+        raise ShardFormatError(where, "header", f"unsupported format version {version} (expected {VERSION})")
     if checksum != header_checksum(bytes(data[:120])):
-        raise ShardError(f"{where}: header checksum mismatch")
+        raise ShardFormatError(where, "header", "header checksum mismatch")
     if flags & ~FLAG_U32_TOKENS:
-        raise ShardError(f"{where}: unknown header flags {flags:#x}")
+        raise ShardFormatError(where, "header", f"unknown header flags {flags:#x}")
     if reserved != bytes(16):
-        raise ShardError(f"{where}: reserved header bytes are not zero")
+        raise ShardFormatError(where, "header", "reserved header bytes are not zero")
     return Header(version, flags, docs, tokens, tok_sha, tag_sha, n, vocab)
 
 
@@ -81,12 +92,12 @@ def parse_sections(data, header, where):
     """Parse the section table that follows the header."""
     end = HEADER_SIZE + ENTRY_SIZE * header.section_count
     if len(data) < end:
-        raise ShardError(f"{where}: truncated section table ({len(data)} of {end} bytes)")
+        raise ShardFormatError(where, "section table", f"truncated section table ({len(data)} of {end} bytes)")
     sections = [Section(*_ENTRY.unpack_from(data, HEADER_SIZE + i * ENTRY_SIZE))
                 for i in range(header.section_count)]
     kinds = [s.kind for s in sections]
     if kinds != sorted(set(kinds)):
-        raise ShardError(f"{where}: sections not in strictly increasing kind order: {kinds}")
+        raise ShardFormatError(where, "section table", f"sections not in strictly increasing kind order: {kinds}")
     return sections
 
 

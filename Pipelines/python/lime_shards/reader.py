@@ -2,19 +2,32 @@
 import hashlib
 import json
 import os
+import threading
 
 import numpy as np
 import zstandard
 
 from .format import (DOC_IDS, DOC_OFFSETS, ENTRY_SIZE, HEADER_SIZE, KIND_NAMES, KINDS,
-                     TOKEN_SECTIONS, TOKENS, ShardError, parse_header, parse_sections)
+                     TOKEN_SECTIONS, TOKENS, ShardError, ShardFormatError, parse_header, parse_sections)
+
+_local = threading.local()
+
+
+def _decompressor():
+    """One ZstdDecompressor per thread (making one costs more than decoding a small frame)."""
+    d = getattr(_local, "decompressor", None)
+    if d is None:
+        d = _local.decompressor = zstandard.ZstdDecompressor()
+    return d
+
 
 DTYPES = {1: np.uint8, 2: np.dtype("<u2"), 4: np.dtype("<u4"), 8: np.dtype("<u8")}
 DEFAULT_FIELDS = ("tokens", "tag", "pos", "ner", "word_start")
 
 
 class Shard:
-    """One shard file: header and section table parsed on open; sections decoded on demand."""
+    """One shard file: header, section table and layout checked on open; sections decoded on
+    demand, each after its SHA-256 is checked. Corruption raises ShardFormatError."""
 
     def __init__(self, path):
         self.path = path
@@ -27,10 +40,11 @@ class Shard:
         self.sections = {s.kind: s for s in parse_sections(self._data, self.header, path)}
         missing = [KIND_NAMES[k] for k in KIND_NAMES if k not in self.sections]
         if missing:
-            raise ShardError(f"{path}: missing sections {missing}")
+            raise ShardFormatError(path, "section table", f"missing sections {missing}")
         unknown = [k for k in self.sections if k not in KIND_NAMES]
         if unknown:
-            raise ShardError(f"{path}: unknown section kinds {unknown}")
+            raise ShardFormatError(path, "section table", f"unknown section kinds {unknown}")
+        self._check_layout()
         self._cache = {}
 
     @property
@@ -47,91 +61,119 @@ class Shard:
     def size(self):
         return len(self._data)
 
+    def _fail(self, section, problem):
+        raise ShardFormatError(self.path, section, problem)
+
     def _check_layout(self):
-        """Payloads are contiguous after the table, within the file, ending at its end."""
+        """Payloads are contiguous after the table, within the file, ending at its end
+        (so any truncation is found on open)."""
         cursor = HEADER_SIZE + ENTRY_SIZE * len(self.sections)
         for kind in sorted(self.sections):
             s = self.sections[kind]
             if s.offset != cursor:
-                raise ShardError(f"{self.path}: section {s.name} starts at {s.offset}, expected {cursor}")
+                self._fail(f"section {s.name}", f"starts at {s.offset}, expected {cursor}")
             cursor = s.offset + s.length
             if cursor > len(self._data):
-                raise ShardError(f"{self.path}: section {s.name} runs past the end of the file "
-                                 f"({cursor} > {len(self._data)} bytes; truncated?)")
+                self._fail(f"section {s.name}", f"runs past the end of the file "
+                                                f"({cursor} > {len(self._data)} bytes; truncated?)")
         if cursor != len(self._data):
-            raise ShardError(f"{self.path}: {len(self._data) - cursor} unexpected bytes after the last section")
+            self._fail("layout", f"{len(self._data) - cursor} unexpected bytes after the last section")
+
+    def _checked_payload(self, kind):
+        s = self.sections[kind]
+        where = f"section {s.name}"
+        end = s.offset + s.length
+        if end > len(self._data):
+            self._fail(where, "runs past the end of the file (truncated?)")
+        payload = self._data[s.offset:end]
+        if hashlib.sha256(payload).digest() != s.sha256:
+            self._fail(where, "SHA-256 mismatch (corrupted payload)")
+        expected_size = {TOKENS: self.header.token_size}.get(kind, 8 if kind == DOC_OFFSETS else 1)
+        if s.element_size != expected_size:
+            self._fail(where, f"element size {s.element_size}, expected {expected_size}")
+        if kind in TOKEN_SECTIONS and s.count != self.tokens:
+            self._fail(where, f"has {s.count} elements, header says {self.tokens} tokens")
+        return s, where, payload
+
+    def read_prefix(self, name, count):
+        """The first `count` elements of a section: its SHA-256 and sizes are checked as by
+        read(), but only the start of the frame is decompressed (so the frame's end is not)."""
+        kind = KINDS[name] if isinstance(name, str) else name
+        if kind in self._cache:
+            return self._cache[kind][:count]
+        s, where, payload = self._checked_payload(kind)
+        count = min(count, s.count)
+        try:
+            with _decompressor().stream_reader(payload) as reader:
+                raw = reader.read(count * s.element_size)
+        except zstandard.ZstdError as exc:
+            raise ShardFormatError(self.path, where, f"zstd error: {exc}") from exc
+        if len(raw) != count * s.element_size:
+            self._fail(where, f"decompressed to fewer than {count} elements")
+        return np.frombuffer(raw, dtype=DTYPES[s.element_size])
 
     def read(self, name):
         """Decode one section (by name or kind) after checking its SHA-256 and size."""
         kind = KINDS[name] if isinstance(name, str) else name
         if kind in self._cache:
             return self._cache[kind]
-        s = self.sections[kind]
-        end = s.offset + s.length
-        if end > len(self._data):
-            raise ShardError(f"{self.path}: section {s.name} runs past the end of the file (truncated?)")
-        payload = self._data[s.offset:end]
-        if hashlib.sha256(payload).digest() != s.sha256:
-            raise ShardError(f"{self.path}: section {s.name}: SHA-256 mismatch (corrupted payload)")
-        expected_size = {TOKENS: self.header.token_size}.get(kind, 8 if kind == DOC_OFFSETS else 1)
-        if s.element_size != expected_size:
-            raise ShardError(f"{self.path}: section {s.name}: element size {s.element_size}, expected {expected_size}")
+        s, where, payload = self._checked_payload(kind)
         expected = s.count * s.element_size
         try:
-            d = zstandard.ZstdDecompressor().decompressobj()
+            d = _decompressor().decompressobj()
             raw = d.decompress(payload)
             complete = d.eof
             trailing = d.unused_data
         except zstandard.ZstdError as exc:
-            raise ShardError(f"{self.path}: section {s.name}: zstd error: {exc}") from exc
+            raise ShardFormatError(self.path, where, f"zstd error: {exc}") from exc
         if not complete or trailing:
-            raise ShardError(f"{self.path}: section {s.name}: payload is not exactly one complete zstd frame")
+            self._fail(where, "payload is not exactly one complete zstd frame")
         if len(raw) != expected:
-            raise ShardError(f"{self.path}: section {s.name}: decompressed to {len(raw)} bytes, "
-                             f"expected {expected} ({s.count} x {s.element_size})")
+            self._fail(where, f"decompressed to {len(raw)} bytes, expected {expected} "
+                              f"({s.count} x {s.element_size})")
         array = np.frombuffer(raw, dtype=DTYPES[s.element_size])
         self._cache[kind] = array
         return array
 
     def doc_ids(self):
         raw = self.read(DOC_IDS).tobytes()
+        where = "section doc_ids"
         if raw and not raw.endswith(b"\n"):
-            raise ShardError(f"{self.path}: doc_ids does not end with a newline")
+            self._fail(where, "does not end with a newline")
         try:
             ids = raw.decode("utf-8").split("\n")[:-1] if raw else []
         except UnicodeDecodeError as exc:
-            raise ShardError(f"{self.path}: doc_ids is not UTF-8 ({exc})") from exc
+            raise ShardFormatError(self.path, where, f"not UTF-8 ({exc})") from exc
         if len(ids) != self.documents:
-            raise ShardError(f"{self.path}: doc_ids has {len(ids)} ids for {self.documents} documents")
+            self._fail(where, f"has {len(ids)} ids for {self.documents} documents")
         return ids
 
     def doc_offsets(self):
         offsets = self.read(DOC_OFFSETS)
+        where = "section doc_offsets"
         if len(offsets) != self.documents + 1:
-            raise ShardError(f"{self.path}: doc_offsets has {len(offsets)} entries, expected {self.documents + 1}")
+            self._fail(where, f"doc_offsets has {len(offsets)} entries, expected {self.documents + 1}")
         if offsets[0] != 0 or offsets[-1] != self.tokens:
-            raise ShardError(f"{self.path}: doc_offsets must run from 0 to the token count "
-                             f"{self.tokens}, found {offsets[0]}..{offsets[-1]}")
+            self._fail(where, f"doc_offsets must run from 0 to the token count "
+                              f"{self.tokens}, found {offsets[0]}..{offsets[-1]}")
         if np.any(offsets[1:] < offsets[:-1]):
-            raise ShardError(f"{self.path}: doc_offsets decreases")
+            self._fail(where, "doc_offsets decreases")
         return offsets
 
     def verify(self):
         """Every check of the format on this shard (layout, sections, counts, offsets, ids)."""
         self._check_layout()
-        for kind in sorted(self.sections):
-            self.read(kind)
         for kind in TOKEN_SECTIONS:
             if self.sections[kind].count != self.tokens:
-                raise ShardError(f"{self.path}: section {KIND_NAMES[kind]} has "
-                                 f"{self.sections[kind].count} elements, header says {self.tokens} tokens")
-        if self.sections[DOC_IDS].count != len(self.read(DOC_IDS)):
-            raise ShardError(f"{self.path}: doc_ids size mismatch")
+                self._fail(f"section {KIND_NAMES[kind]}", f"has {self.sections[kind].count} "
+                                                          f"elements, header says {self.tokens} tokens")
+        for kind in sorted(self.sections):
+            self.read(kind)
         self.doc_offsets()
         self.doc_ids()
         tokens = self.read(TOKENS)
         if self.header.vocab_size and len(tokens) and int(tokens.max()) >= self.header.vocab_size:
-            raise ShardError(f"{self.path}: token id {int(tokens.max())} >= vocabulary size {self.header.vocab_size}")
+            self._fail("section tokens", f"token id {int(tokens.max())} >= vocabulary size {self.header.vocab_size}")
 
     def documents_iter(self, fields=DEFAULT_FIELDS):
         """Yield {"id", <field>: array, ...} per document."""

@@ -1,18 +1,8 @@
-"""Fixed-length windows over a run of shards, and a (torch) IterableDataset over them."""
+"""Fixed-length windows over a run of shards, in stream order (see loader.py for the dataset)."""
 import numpy as np
 
 from .reader import DEFAULT_FIELDS, Shard
 from .tagsets import SEP
-
-try:  # torch is optional: without it the dataset is a plain iterable
-    from torch.utils.data import IterableDataset as _Base
-    from torch.utils.data import get_worker_info as _worker_info
-except ImportError:  # pragma: no cover - depends on the environment
-    _Base = object
-
-    def _worker_info():
-        return None
-
 
 def _shard_stream(shard, fields, separator_token, leading_separator):
     """The shard's fields concatenated, with one separator before every document
@@ -66,28 +56,4 @@ def windows(shard_paths, length, stride=None, separator_token=None, fields=DEFAU
             buffer[f] = buffer[f][min(start, n):]
 
 
-class LimeIterableDataset(_Base):
-    """Windows of a lime dataset as an iterable (a torch IterableDataset when torch exists).
-
-    Under a torch DataLoader with several workers, worker w reads shards w, w+W, w+2W, ...
-    (windows then do not cross shard boundaries between workers).
-    """
-
-    def __init__(self, path, length, stride=None, separator_token=None, fields=DEFAULT_FIELDS):
-        from .reader import Dataset
-        self.dataset = Dataset(path)
-        self.length, self.stride = length, stride
-        self.separator_token, self.fields = separator_token, tuple(fields)
-
-    def shard_paths(self):
-        paths = self.dataset.shard_paths
-        info = _worker_info()
-        if info is None:
-            return paths
-        return paths[info.id::info.num_workers]
-
-    def __iter__(self):
-        return windows(self.shard_paths(), self.length, self.stride, self.separator_token, self.fields)
-
-
-__all__ = ["windows", "LimeIterableDataset"]
+__all__ = ["windows"]
