@@ -21,8 +21,9 @@ PARTS = 3
 SBATCH_OPTIONS = ["--cpus-per-task=1", "--mem=1G"]
 
 # Stands in for lime: the first `lime run --partition $STOP_PARTITION/N` is stopped (SIGSTOP)
-# as soon as it has committed a shard, and stays stopped until Slurm kills it; the shard
-# names present then go to $STOP_DIR/stopped. Every other call is the real lime.
+# as soon as its provenance database holds a committed unit, and stays stopped until Slurm
+# kills it; the number of committed units then goes to $STOP_DIR/stopped. Every other call
+# is the real lime.
 INTERRUPTING_LIME = """#!/bin/bash
 real={real}
 if [ "$1" = run ] && [[ " $* " == *" --partition $STOP_PARTITION/"* ]] && mkdir "$STOP_DIR/claimed" 2>/dev/null; then
@@ -30,14 +31,32 @@ if [ "$1" = run ] && [[ " $* " == *" --partition $STOP_PARTITION/"* ]] && mkdir 
     for arg in "$@"; do [ "$prev" = --output ] && out=$arg; prev=$arg; done
     "$real" "$@" &
     pid=$!
-    while kill -0 "$pid" 2>/dev/null; do
-        if compgen -G "$out/shards/*.lime" >/dev/null; then
-            kill -STOP "$pid"
-            ls "$out/shards" > "$STOP_DIR/stopped.tmp" && mv "$STOP_DIR/stopped.tmp" "$STOP_DIR/stopped"
-            break
-        fi
-        sleep 0.01
-    done
+    python3 - "$pid" "$out/provenance.sqlite" "$STOP_DIR" <<'PY'
+import os, signal, sqlite3, sys, time
+pid, database, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def running():
+    try:
+        return open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+while running():
+    committed = 0
+    try:
+        db = sqlite3.connect(f"file:{{database}}?mode=ro", uri=True, timeout=0.05)
+        try:
+            committed = db.execute("SELECT count(*) FROM units WHERE status = 'committed'").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass
+    if committed:
+        os.kill(pid, signal.SIGSTOP)
+        with open(os.path.join(stop, "stopped.tmp"), "w") as file:
+            file.write(str(committed))
+        os.rename(os.path.join(stop, "stopped.tmp"), os.path.join(stop, "stopped"))
+        break
+    time.sleep(0.01)
+PY
     [ -e "$STOP_DIR/stopped" ] || touch "$STOP_DIR/finished-before-stop"
     wait "$pid"
     exit $?
@@ -126,7 +145,7 @@ def wait_until_stopped(cluster, stop, timeout=60):
         assert not os.path.exists(os.path.join(stop, "finished-before-stop")), "the task ended before it was stopped"
         assert time.monotonic() < deadline, f"no array task was stopped mid-run\n{cluster.logs()}"
         time.sleep(0.1)
-    return open(os.path.join(stop, "stopped")).read().split()
+    return int(open(os.path.join(stop, "stopped")).read())
 
 
 def units_already_done(log):
@@ -155,16 +174,16 @@ def test_requeued_task_resumes_and_the_merge_is_identical(slurm_cluster, inputs)
     wrapper, stop = interrupting_lime(inputs, work, partition=1)
     env = dict(environment(slurm_cluster, inputs, work, "large", lime=wrapper), **stop)
     array, merge = submit(slurm_cluster, work, env)
-    partial = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
+    committed = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
     slurm_cluster.command("scontrol", "requeue", f"{array}_1")
     states = slurm_cluster.wait([array, merge], timeout=150)
     assert states == {array: ["COMPLETED"] * PARTS, merge: ["COMPLETED"]}
     task = next(job for job in slurm_cluster.jobs(array) if job["ArrayTaskId"] == "1")
     assert task["Restarts"] == "1"
     final = os.listdir(os.path.join(work, "dataset", "part-1", "shards"))
-    assert 1 <= len(partial) < len(final)
+    assert 1 <= committed < len(final)
     processed, done = units_already_done(os.path.join(work, f"lime-part-{array}_1.log"))
-    assert done >= len(partial) and processed + done == len(final)  # resumed, not redone
+    assert done >= committed and processed >= 1 and processed + done == len(final)  # resumed, not redone
     assert_merged_equals_single_run(inputs, work, "large")
 
 
@@ -173,7 +192,7 @@ def test_cancelled_task_then_resubmission_is_identical(slurm_cluster, inputs):
     wrapper, stop = interrupting_lime(inputs, work, partition=2)
     env = dict(environment(slurm_cluster, inputs, work, "large", lime=wrapper), **stop)
     array, merge = submit(slurm_cluster, work, env)
-    partial = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
+    committed = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
     slurm_cluster.command("scancel", f"{array}_2")
     # The merge can no longer run: it is cancelled instead of pending forever.
     states = slurm_cluster.wait([array, merge])
@@ -186,5 +205,5 @@ def test_cancelled_task_then_resubmission_is_identical(slurm_cluster, inputs):
     for task in (0, 1):  # finished partitions: nothing to redo
         assert units_already_done(os.path.join(work, f"lime-part-{array2}_{task}.log"))[0] == 0
     processed, done = units_already_done(os.path.join(work, f"lime-part-{array2}_2.log"))
-    assert done >= len(partial) and processed >= 1
+    assert done >= committed and processed >= 1
     assert_merged_equals_single_run(inputs, work, "large")
