@@ -20,9 +20,9 @@ PARTS = 3
 # The test node has the machine's CPUs (2 here), not the 8 the template asks for.
 SBATCH_OPTIONS = ["--cpus-per-task=1", "--mem=1G"]
 
-# Stands in for lime: the first `lime run --partition $STOP_PARTITION/N` is stopped (SIGSTOP)
-# as soon as its provenance database holds a committed unit, and stays stopped until Slurm
-# kills it; the number of committed units then goes to $STOP_DIR/stopped. Every other call
+# Stands in for lime: the first `lime run --partition $STOP_PARTITION/N` runs in short slices
+# (SIGSTOP/SIGCONT) until its provenance database holds a committed unit, then stays stopped
+# until Slurm kills it; the number of committed units then goes to $STOP_DIR/stopped. Every other call
 # is the real lime.
 INTERRUPTING_LIME = """#!/bin/bash
 real={real}
@@ -40,6 +40,7 @@ def running():
     except OSError:
         return False
 while running():
+    os.kill(pid, signal.SIGSTOP)  # lime runs in 5 ms slices, so the check always comes between two units
     committed = 0
     try:
         db = sqlite3.connect(f"file:{{database}}?mode=ro", uri=True, timeout=0.05)
@@ -50,12 +51,12 @@ while running():
     except sqlite3.Error:
         pass
     if committed:
-        os.kill(pid, signal.SIGSTOP)
         with open(os.path.join(stop, "stopped.tmp"), "w") as file:
             file.write(str(committed))
         os.rename(os.path.join(stop, "stopped.tmp"), os.path.join(stop, "stopped"))
         break
-    time.sleep(0.01)
+    os.kill(pid, signal.SIGCONT)
+    time.sleep(0.005)
 PY
     [ -e "$STOP_DIR/stopped" ] || touch "$STOP_DIR/finished-before-stop"
     wait "$pid"
@@ -80,9 +81,8 @@ def dataset_digest(directory):
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    """The tokenizer, the config and two inputs (the 52-document fixture, and 8 renamed
-    copies of it, 416 documents, so that a partition runs long enough to be interrupted),
-    each with the dataset of a single `lime run` to compare with."""
+    """The tokenizer, the config (5-document units: 11 units, 3 or 4 per partition) and the
+    dataset of one `lime run` of the fixture, to compare with."""
     work = tmp_path_factory.mktemp("slurm-inputs")
     lime = lime_binary()
     model = str(work / "tok.model")
@@ -90,23 +90,16 @@ def inputs(tmp_path_factory):
                    check=True, capture_output=True)
     config = work / "config.yaml"
     config.write_text(f"annotator:\n  name: {ANNOTATOR}\nunits:\n  documents: 5\n")
-    rows = [json.loads(line) for line in open(FIXTURE, encoding="utf-8")]
-    large = work / "large.jsonl"
-    with open(large, "w", encoding="utf-8") as file:
-        for copy in range(8):
-            for row in rows:
-                file.write(json.dumps(dict(row, id=f"{row['id']}-{copy}"), ensure_ascii=False) + "\n")
-    single = {}
-    for name, path in (("small", FIXTURE), ("large", str(large))):
-        out = work / f"single-{name}"
-        subprocess.run([lime, "run", "--input", path, "--output", str(out), "--tokenizer", model,
-                        "--config", str(config), "--workers", "2"], check=True, capture_output=True)
-        single[name] = (path, dataset_digest(out), json.load(open(out / "manifest.json"))["documents"])
-    return {"lime": lime, "model": model, "config": str(config), "single": single}
+    single = work / "single"
+    subprocess.run([lime, "run", "--input", FIXTURE, "--output", str(single), "--tokenizer", model,
+                    "--config", str(config), "--workers", "2"], check=True, capture_output=True)
+    documents = json.load(open(single / "manifest.json"))["documents"]
+    return {"lime": lime, "model": model, "config": str(config), "single": dataset_digest(single),
+            "documents": documents}
 
 
-def environment(cluster, inputs, work, which, lime=None):
-    return dict(cluster.env, LIME_BIN=lime or inputs["lime"], INPUTS=inputs["single"][which][0],
+def environment(cluster, inputs, work, lime=None):
+    return dict(cluster.env, LIME_BIN=lime or inputs["lime"], INPUTS=FIXTURE,
                 TOKENIZER=inputs["model"], WORK=os.path.join(work, "dataset"), CONFIG=inputs["config"])
 
 
@@ -117,10 +110,10 @@ def submit(cluster, work, env):
     return found.group(1), found.group(2)
 
 
-def assert_merged_equals_single_run(inputs, work, which):
+def assert_merged_equals_single_run(inputs, work):
     merged = os.path.join(work, "dataset", "merged")
-    _, digest, documents = inputs["single"][which]
-    assert dataset_digest(merged) == digest
+    documents = inputs["documents"]
+    assert dataset_digest(merged) == inputs["single"]
     verify = subprocess.run([inputs["lime"], "verify", merged], capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     merge_logs = [name for name in os.listdir(work) if name.startswith("lime-merge-")]
@@ -156,7 +149,7 @@ def units_already_done(log):
 
 def test_array_then_afterok_merge_equals_a_single_run(slurm_cluster, inputs):
     work = slurm_cluster.workdir("plain")
-    array, merge = submit(slurm_cluster, work, environment(slurm_cluster, inputs, work, "small"))
+    array, merge = submit(slurm_cluster, work, environment(slurm_cluster, inputs, work))
     assert slurm_cluster.jobs(merge)[0]["JobState"] == "PENDING"  # held back by afterok until the array is done
     states = slurm_cluster.wait([array, merge])
     assert states == {array: ["COMPLETED"] * PARTS, merge: ["COMPLETED"]}
@@ -164,7 +157,7 @@ def test_array_then_afterok_merge_equals_a_single_run(slurm_cluster, inputs):
     assert sorted(tasks) == list(range(PARTS))
     ended = max(job["EndTime"] for job in tasks.values())
     assert slurm_cluster.jobs(merge)[0]["StartTime"] >= ended
-    assert_merged_equals_single_run(inputs, work, "small")
+    assert_merged_equals_single_run(inputs, work)
     for task in range(PARTS):
         assert os.path.exists(os.path.join(work, f"lime-part-{array}_{task}.log"))
 
@@ -172,7 +165,7 @@ def test_array_then_afterok_merge_equals_a_single_run(slurm_cluster, inputs):
 def test_requeued_task_resumes_and_the_merge_is_identical(slurm_cluster, inputs):
     work = slurm_cluster.workdir("requeue")
     wrapper, stop = interrupting_lime(inputs, work, partition=1)
-    env = dict(environment(slurm_cluster, inputs, work, "large", lime=wrapper), **stop)
+    env = dict(environment(slurm_cluster, inputs, work, lime=wrapper), **stop)
     array, merge = submit(slurm_cluster, work, env)
     committed = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
     slurm_cluster.command("scontrol", "requeue", f"{array}_1")
@@ -184,13 +177,13 @@ def test_requeued_task_resumes_and_the_merge_is_identical(slurm_cluster, inputs)
     assert 1 <= committed < len(final)
     processed, done = units_already_done(os.path.join(work, f"lime-part-{array}_1.log"))
     assert done >= committed and processed >= 1 and processed + done == len(final)  # resumed, not redone
-    assert_merged_equals_single_run(inputs, work, "large")
+    assert_merged_equals_single_run(inputs, work)
 
 
 def test_cancelled_task_then_resubmission_is_identical(slurm_cluster, inputs):
     work = slurm_cluster.workdir("resubmit")
     wrapper, stop = interrupting_lime(inputs, work, partition=2)
-    env = dict(environment(slurm_cluster, inputs, work, "large", lime=wrapper), **stop)
+    env = dict(environment(slurm_cluster, inputs, work, lime=wrapper), **stop)
     array, merge = submit(slurm_cluster, work, env)
     committed = wait_until_stopped(slurm_cluster, stop["STOP_DIR"])
     slurm_cluster.command("scancel", f"{array}_2")
@@ -206,4 +199,4 @@ def test_cancelled_task_then_resubmission_is_identical(slurm_cluster, inputs):
         assert units_already_done(os.path.join(work, f"lime-part-{array2}_{task}.log"))[0] == 0
     processed, done = units_already_done(os.path.join(work, f"lime-part-{array2}_2.log"))
     assert done >= committed and processed >= 1
-    assert_merged_equals_single_run(inputs, work, "large")
+    assert_merged_equals_single_run(inputs, work)
