@@ -21,8 +21,10 @@ def test_slurm_array_then_merge_equals_a_single_run(tmp_path):
     env = dict(os.environ, LIME_BIN=lime, INPUTS=FIXTURE, TOKENIZER=model, WORK=str(tmp_path / "work"),
                CONFIG=str(config), SLURM_CPUS_PER_TASK="2", SLURM_ARRAY_TASK_COUNT="3")
     for task in range(3):
+        # Task 2 as if resubmitted alone (sbatch --array=2): PARTS, not the array's size, is N.
+        alone = {"SLURM_ARRAY_TASK_COUNT": "1", "PARTS": "3"} if task == 2 else {}
         subprocess.run(["bash", os.path.join(SLURM, "lime-partition.sbatch")], check=True, capture_output=True,
-                       env=dict(env, SLURM_ARRAY_TASK_ID=str(task)))
+                       env=dict(env, SLURM_ARRAY_TASK_ID=str(task), **alone))
     merge = subprocess.run(["bash", os.path.join(SLURM, "lime-merge.sbatch")], check=True, capture_output=True,
                            text=True, env=dict(env, PARTS="3"))
     assert "52 documents" in merge.stdout or "documents: 52" in merge.stdout
