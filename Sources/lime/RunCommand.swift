@@ -18,11 +18,11 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Tokenizer: a SentencePiece model or a Hugging Face tokenizer.json (default: lime's English 16k model).")
     var tokenizer: String?
     @Option(name: .long, help: "Tokenization mode: lime (per word) or whole-text.")
-    var mode: String?
+    var mode: TokenizationMode?
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var workers: Int?
     @Option(name: .long, help: "Process partition I of N (0-based), e.g. 0/4; merge the outputs with `lime merge`.")
-    var partition: String?
+    var partition: Partition?
     @Option(name: .long, help: "JSONL field holding the text.")
     var textField: String?
     @Option(name: .long, help: "Documents per work unit (and shard).")
@@ -33,14 +33,10 @@ struct Run: ParsableCommand {
         if let config { try settings.load(yamlFile: config) }
         if let annotator { settings.annotator = annotator }
         if let tokenizer { settings.tokenizer = tokenizer }
-        if let mode {
-            guard let parsed = TokenizationMode(rawValue: mode) else { throw ValidationError("unknown --mode \(mode)") }
-            settings.mode = parsed
-        }
+        if let mode { settings.mode = mode }
         if let workers { settings.workers = workers }
         if let textField { settings.textField = textField }
         if let unitDocuments { settings.unitDocuments = unitDocuments }
-        let partition = try self.partition.map { try Partition(parsing: $0) }
         let maker = try AnnotatorFactory.maker(name: settings.annotator, config: settings)
         let pipeline = Pipeline(inputs: input, directory: output, config: settings, partition: partition, makeAnnotator: maker)
         pipeline.command = CommandLine.arguments.joined(separator: " ")
