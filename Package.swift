@@ -26,8 +26,9 @@ let package = Package(
         .library(name: "LimeData", targets: ["LimeData"]),
         .library(name: "LimeText", targets: ["LimeText"]),
         .library(name: "LimeSupport", targets: ["LimeSupport"]),
-        .library(name: "LimeTrain", targets: ["LimeTrain"]),
-        .library(name: "LimeTrainer", targets: ["LimeTrainer"]),
+        .library(name: "LimeCompute", targets: ["LimeCompute"]),
+        .library(name: "LimeTransformer", targets: ["LimeTransformer"]),
+        .library(name: "LimeTraining", targets: ["LimeTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,8 +60,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Compute: matmul and its micro-kernel, thread pool, fast math, random generators,
+        // timing. Under both the tagger and the transformer.
+        .target(name: "LimeCompute", swiftSettings: swiftSettings),
+
         // Text: pre-tokenizer, tag sets, annotations, the native tagger.
-        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeTrain"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeCompute"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
 
         // Data pipeline: input, annotation backends, subword alignment, shards, provenance.
         .target(
@@ -74,26 +79,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Trainer: kernels, model, optimizer, training on shards.
-        .target(name: "LimeTrain", swiftSettings: swiftSettings),
+        // The transformer: layer kernels, model (forward, backward), AdamW, benchmarks.
+        .target(name: "LimeTransformer", dependencies: ["LimeCompute"], swiftSettings: swiftSettings),
 
         // LIME training on shards: data loader, variants, checkpoints, evaluation, generation.
-        .target(name: "LimeTrainer", dependencies: ["LimeData", "LimeTrain"], swiftSettings: swiftSettings),
+        .target(name: "LimeTraining", dependencies: ["LimeSupport", "LimeCompute", "LimeText", "LimeData", "LimeTransformer"], swiftSettings: swiftSettings),
 
         // The command-line tool: thin over the libraries.
         .executableTarget(
             name: "lime",
             dependencies: [
-                "LimeData", "LimeText", "LimeTrain", "LimeTrainer",
+                "LimeSupport", "LimeCompute", "LimeData", "LimeText", "LimeTransformer", "LimeTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "LimeTextTests", dependencies: ["LimeText"], swiftSettings: swiftSettings),
-        .testTarget(name: "LimeDataTests", dependencies: ["LimeData"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "LimeTrainTests", dependencies: ["LimeTrain"], swiftSettings: swiftSettings),
-        .testTarget(name: "LimeTrainerTests", dependencies: ["LimeTrainer"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTextTests", dependencies: ["LimeCompute", "LimeSupport", "LimeText"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeDataTests", dependencies: ["LimeSupport", "LimeText", "LimeData"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTransformerTests", dependencies: ["LimeCompute", "LimeTransformer"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTrainingTests", dependencies: ["LimeCompute", "LimeSupport", "LimeData", "LimeText", "LimeTransformer", "LimeTraining"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -11,7 +11,7 @@ COLORS = {"baseline": "#444444", "lime": "#1f77b4", "lime+1": "#d62728"}
 
 
 def params(spec):
-    """Parameter count, mirroring LimeTrain's Transformer.layout."""
+    """Parameter count, mirroring LimeTransformer's Transformer.layout."""
     c = spec["config"]
     d, L, v = c["d_model"], c["layers"], spec["vocabSize"]
     f = c.get("mlp_width") or (8 * d // 3 + 31) // 32 * 32

@@ -35,7 +35,7 @@ check-fma:
 # Gradient checks, determinism, overfit and the numpy reference (Tests/reference/) all run
 # inside `swift test`; this target runs just the trainer's suites.
 test-train:
-	swift test --scratch-path $(LIME_SCRATCH) --filter LimeTrainTests
+	swift test --scratch-path $(LIME_SCRATCH) --filter LimeTransformerTests
 
 # Training throughput with LIME metadata embeddings (tag + ner tables) vs the baseline.
 bench-lime-overhead:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import LimeTrain
+import LimeCompute
+import LimeTransformer
 
 /// `lime bench`: measures the trainer's kernels and training throughput.
 struct Bench: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import LimeTrain
-import LimeTrainer
+import LimeCompute
+import LimeTransformer
+import LimeTraining
 
 /// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory.
 struct Eval: ParsableCommand {

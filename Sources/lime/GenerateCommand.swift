@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeData
-import LimeTrainer
+import LimeTraining
 
 /// `lime generate`: continues a prompt with a trained model (LIME+1 steered by `--guide`).
 struct Generate: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LimeData
 import LimeSupport
-import LimeTrainer
+import LimeTraining
 
 /// `lime probe`: answer accuracy on held-out arithmetic problems.
 struct Probe: ParsableCommand {

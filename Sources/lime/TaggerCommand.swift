@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LimeCompute
 import LimeSupport
 import LimeText
 
@@ -211,7 +212,7 @@ struct TaggerEval: ParsableCommand {
         predictions.reserveCapacity(references.count)
         let session = TaggerSession(model: annotator.model)
         let clock = ContinuousClock()
-        let cpuStart = threadCPUSeconds()
+        let cpuStart = Timing.threadCPU()
         let elapsed = clock.measure {
             for doc in references {
                 if retokenize {
@@ -221,7 +222,7 @@ struct TaggerEval: ParsableCommand {
                 }
             }
         }
-        let cpuSeconds = threadCPUSeconds() - cpuStart
+        let cpuSeconds = Timing.threadCPU() - cpuStart
         var evaluation = TaggerEvaluation()
         var tokens = 0
         for (doc, tokensOut) in zip(references, predictions) {
@@ -279,11 +280,11 @@ struct TaggerAnnotate: ParsableCommand {
             }
         }
         var results: [[AnnotatedToken]] = []
-        let cpuStart = threadCPUSeconds()
+        let cpuStart = Timing.threadCPU()
         let elapsed = ContinuousClock().measure {
             for (_, doc) in documents { results.append(annotator.annotate(doc)) }
         }
-        let cpuSeconds = threadCPUSeconds() - cpuStart
+        let cpuSeconds = Timing.threadCPU() - cpuStart
         var out = ""
         var tokens = 0
         for ((id, doc), annotated) in zip(documents, results) {
@@ -303,12 +304,6 @@ struct TaggerAnnotate: ParsableCommand {
     }
 }
 
-/// CPU time of the calling thread (the machine is shared: wall time alone overstates cost).
-private func threadCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
 
 
 /// This process's peak resident set so far, in MB (the model loaded, the documents read):

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeData
-import LimeTrainer
+import LimeTraining
 
 /// `lime train`: trains baseline, LIME or LIME+1 on a shard directory, or resumes a run.
 struct Train: ParsableCommand {

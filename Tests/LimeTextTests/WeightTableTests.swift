@@ -1,10 +1,11 @@
+import LimeCompute
 import Testing
 @testable import LimeText
 
 @Suite struct WeightTableTests {
     /// Random sparse weights: keys with one entry (stored inline) and with several (out of line).
     static func randomWeights(keys count: Int, classes: Int, seed: UInt64) -> (SparseWeights, [UInt64: [(Int, Float)]]) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var rows: [UInt64: [(Int, Float)]] = [:]
         while rows.count < count {
             let key = rng.next() | 1
@@ -29,7 +30,7 @@ import Testing
         let classes = 37
         let (weights, rows) = Self.randomWeights(keys: 20_000, classes: classes, seed: 7)
         let stored = Array(rows.keys)
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var features = [UInt64](repeating: 0, count: 40)
         var scores = [Float](repeating: .nan, count: classes)
         for _ in 0..<2_000 {

@@ -1,4 +1,5 @@
 import Foundation
+import LimeCompute
 
 /// Pre-tokenizes a JSON-lines file of documents (`{"text": ...}` per line), timing the
 /// tokenization alone, and optionally writes each document's spans as one JSON line
@@ -31,10 +32,10 @@ public enum PretokenizeFileRun {
         var best = Double.infinity, bestCPU = Double.infinity
         for _ in 0..<max(1, repeats) {
             let clock = ContinuousClock()
-            let start = clock.now, startCPU = threadCPUSeconds()
+            let start = clock.now, startCPU = Timing.threadCPU()
             results = documents.map { pretokenizer.tokenize($0) }
             let elapsed = clock.now - start
-            bestCPU = min(bestCPU, threadCPUSeconds() - startCPU)
+            bestCPU = min(bestCPU, Timing.threadCPU() - startCPU)
             best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
         if let output {
@@ -48,12 +49,5 @@ public enum PretokenizeFileRun {
         }
         return Report(documents: documents.count, bytes: documents.reduce(0) { $0 + $1.utf8.count },
                       tokens: results.reduce(0) { $0 + $1.count }, seconds: best, cpuSeconds: bestCPU)
-    }
-
-    /// CPU time of the calling thread.
-    private static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LimeTrain
+import LimeCompute
 
 /// Labels documents with one or more `EntityNetwork`s (an ensemble averages their
 /// log-probabilities), decoding the most probable valid IOB2 sequence. One per thread.

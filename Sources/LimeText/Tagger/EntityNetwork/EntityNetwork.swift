@@ -1,4 +1,5 @@
 import Foundation
+import LimeCompute
 import LimeSupport
 
 /// The neural entity recognizer: a small network over the rows of spaCy's hashed
@@ -88,7 +89,7 @@ public struct EntityNetwork: Sendable, Equatable {
     init(window: Int, embedding: Int, tokenWidth: Int, hidden: Int, history: Bool = false, seed: UInt64) {
         let layout = Layout(window: window, embedding: embedding, tokenWidth: tokenWidth, hidden: hidden, history: history)
         var p = [Float](repeating: 0, count: layout.count)
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func fill(_ start: Int, _ count: Int, _ scale: Float) {
             for i in start..<(start + count) { p[i] = (Float(rng.next() >> 40) / Float(1 << 24) * 2 - 1) * scale }
         }

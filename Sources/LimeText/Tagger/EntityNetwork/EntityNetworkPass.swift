@@ -1,5 +1,5 @@
 import Foundation
-import LimeTrain
+import LimeCompute
 
 /// One training step's forward and backward pass of an `EntityNetwork` over a batch of
 /// document pieces, with matrix products (the network's `EntityDecoder` runs the same
@@ -50,7 +50,7 @@ final class EntityNetworkPass {
     /// alone (frozen tables: not computed at all).
     func step(_ examples: [EntityNetworkTrainer.Example], _ pieces: [EntityNetworkTrainer.Piece],
               dropout: Float = 0, seed: UInt64 = 0, embeddingGradients: Bool = true) -> (loss: Double, right: Int, count: Int) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let boost = 1 / (1 - dropout)
         let threshold = UInt64(Double(dropout) * Double(1 << 32))
         /// Inverted dropout in place (ReLU outputs: zero means inactive either way).

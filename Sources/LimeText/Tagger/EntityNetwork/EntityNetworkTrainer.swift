@@ -1,5 +1,5 @@
 import Foundation
-import LimeTrain
+import LimeCompute
 
 /// Training settings of the entity network.
 public struct EntityNetworkOptions: Sendable {
@@ -124,7 +124,7 @@ public final class EntityNetworkTrainer {
         // Frozen tables: neither their gradients nor their optimizer state exist.
         let frozen = options.freezeEmbeddings ? network.layout.mix : 0
         let optimizer = EntityAdam(count: pass.network.parameterCount - frozen)
-        var rng = SplitMix(seed: options.seed &+ 1)
+        var rng = SplitMix64(seed: options.seed &+ 1)
         var order = Array(examples.indices)
         let perEpoch = max(1, labelled / max(1, options.batchTokens))
         let totalSteps = perEpoch * max(1, options.epochs)

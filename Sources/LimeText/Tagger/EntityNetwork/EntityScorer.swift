@@ -1,5 +1,5 @@
 import Foundation
-import LimeTrain
+import LimeCompute
 
 /// Scores tokens with one `EntityNetwork`: scratch buffers and a cache, one per thread.
 ///

@@ -1,3 +1,4 @@
+import LimeCompute
 /// Fast 64-bit hashing of token bytes and feature templates (no strings in the hot path).
 enum FeatureHashing {
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325

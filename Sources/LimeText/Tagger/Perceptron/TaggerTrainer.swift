@@ -1,4 +1,5 @@
 import Foundation
+import LimeCompute
 
 /// Training settings of the native tagger.
 public struct TaggerTrainingOptions: Sendable {
@@ -38,7 +39,7 @@ public final class TaggerTrainer {
         tagDictionary = Self.dictionary(documents)
         progress("tag dictionary: \(tagDictionary.words.count) words")
         var order = Array(documents.indices)
-        var rng = SplitMix(seed: options.seed)
+        var rng = SplitMix64(seed: options.seed)
         for epoch in 1...max(1, options.epochs) {
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
@@ -205,15 +206,5 @@ extension TaggerTrainer {
             }
         }
         return TagDictionary(counts: counts)
-    }
-}
-
-/// SplitMix64: a small deterministic random generator.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        return FeatureHashing.mix(state &- 0x9e37_79b9_7f4a_7c15)
     }
 }

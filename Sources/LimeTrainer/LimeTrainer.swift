@@ -1,2 +1,0 @@
-/// LimeTrainer: LIME training on shards (loader, variants, checkpoints, evaluation, generation).
-public enum LimeTrainer {}

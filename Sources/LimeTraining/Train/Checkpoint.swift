@@ -1,0 +1,90 @@
+import Foundation
+import LimeSupport
+import LimeTransformer
+
+/// A checkpoint file: everything needed to continue a run bit for bit.
+///
+/// Layout (little-endian): magic `LIMECKPT`, version u32 = 1, JSON length u32, the JSON
+/// `State` (run spec, step, tokens, optimizer step, data cursor, pending loss sums), the
+/// float count u64, then weights, AdamW first and second moments (f32 each), and a
+/// SHA-256 over all preceding bytes. The bytes depend only on the run (spec, seed, data,
+/// thread count), never on the clock. Training draws no random numbers after
+/// initialization (shuffling is a pure function of seed, epoch and shard), so the data
+/// cursor is the whole random state.
+public enum Checkpoint {
+    public static let magic = Array("LIMECKPT".utf8)
+    public static let version: UInt32 = 1
+    public static let fileName = "checkpoint.lime"
+
+    public struct State: Codable, Equatable, Sendable {
+        public var spec: RunSpec
+        public var step: Int
+        public var tokens: Int
+        public var optimizerStep: Int
+        public var cursor: DataCursor
+        /// Training loss summed since the last metrics line, and its step count.
+        public var lossSum: Double
+        public var lossSteps: Int
+        // Wall-clock time is not part of the state (it would make two identical runs'
+        // checkpoints differ); `TrainingRun` keeps it in `timing.json` beside the file.
+    }
+
+    /// Writes `state` and the model/optimizer buffers atomically to `path`.
+    public static func write(_ state: State, store: ParameterStore, optimizer: AdamW, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = [UInt8](try encoder.encode(state))
+        var w = ByteWriter(capacity: 64 + json.count + 12 * store.count)
+        w.write(bytes: magic)
+        w.write(version)
+        w.write(UInt32(json.count))
+        w.write(bytes: json)
+        w.write(UInt64(store.count))
+        for buffer in [store.values, optimizer.m, optimizer.v] {
+            w.write(bytes: UnsafeRawBufferPointer(start: buffer, count: store.count * 4))
+        }
+        var bytes = w.bytes
+        bytes += Hashing.sha256(bytes)
+        try AtomicFile.write(bytes, to: path)
+    }
+
+    /// Reads and checks a checkpoint: its state and raw float payload (weights, m, v).
+    public static func read(_ path: String) throws -> (state: State, floats: [Float]) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read checkpoint") }
+        let bytes = [UInt8](data)
+        func fail(_ reason: String) -> TrainerError { TrainerError("\(path): \(reason)") }
+        guard bytes.count >= 56, Array(bytes[0..<8]) == magic else { throw fail("not a lime checkpoint") }
+        guard Hashing.sha256(bytes[0..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
+            throw fail("checksum mismatch (corrupt or truncated checkpoint)")
+        }
+        func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+        let version = u32(8)
+        guard version == Self.version else { throw fail("unsupported checkpoint version \(version)") }
+        let jsonLength = Int(u32(12))
+        let state: State
+        do { state = try JSONDecoder().decode(State.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
+            throw fail("invalid checkpoint state: \(error)")
+        }
+        let at = 16 + jsonLength
+        let count = Int(bytes[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        guard bytes.count == at + 8 + 12 * count + 32 else { throw fail("payload size does not match \(count) parameters") }
+        let floats = bytes[(at + 8)..<(at + 8 + 12 * count)].withUnsafeBytes { raw in
+            (0..<(3 * count)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+        return (state, floats)
+    }
+
+    /// Copies a checkpoint's payload into a model (and optionally its optimizer).
+    public static func load(_ floats: [Float], into store: ParameterStore, optimizer: AdamW?) throws {
+        guard floats.count == 3 * store.count else {
+            throw TrainerError("checkpoint holds \(floats.count / 3) parameters, the model \(store.count)")
+        }
+        floats.withUnsafeBufferPointer { f in
+            store.values.update(from: f.baseAddress!, count: store.count)
+            if let optimizer {
+                optimizer.m.update(from: f.baseAddress! + store.count, count: store.count)
+                optimizer.v.update(from: f.baseAddress! + 2 * store.count, count: store.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import LimeTraining
+
+/// `lime eval` end to end: the binary on a trained run, its text report and its JSON.
+@Suite struct EvalCommandTests {
+    static var limeBinary: String {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("lime").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return directory.appendingPathComponent("lime").path
+    }
+
+    @Test func evalReportsOverallAndBreakdowns() throws {
+        let json = TestData.temporaryDirectory("lime-eval") + "/eval.json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.limeBinary)
+        process.arguments = ["eval", "--checkpoint", GenerationTests.run, "--data", TestData.directory, "--json", json, "--min-count", "1"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.hasPrefix("lime+1 at step \(GenerationTests.steps)"))
+        let result = try JSONDecoder().decode(Evaluation.self, from: try Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(result.overall.count > 0)
+        #expect(result.overall.accuracy > 0 && result.overall.accuracy <= 1)
+        #expect(result.overall.perplexity > 1)
+        // The breakdowns partition the targets.
+        #expect(result.byPiece.values.reduce(0) { $0 + $1.count } == result.overall.count)
+        #expect(result.byTag.values.reduce(0) { $0 + $1.count } == result.overall.count)
+        #expect(result.byTag["NN"] != nil)
+    }
+}
