@@ -1,0 +1,63 @@
+"""Reference side of HuggingFaceTokenizerTests: trains byte-level BPE tokenizer.json files
+with Hugging Face `tokenizers` and encodes texts with them.
+
+  train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | llama3
+  bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below)
+  nfc IN.json OUT.json                     add an NFC normalizer
+  encode TOKENIZER.json TEXTS.json OUT.json   TEXTS: a JSON list of strings; OUT: lists of ids
+"""
+import json
+import sys
+
+from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+
+LLAMA3 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+          r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+
+def train(corpus, out, style, vocab):
+    tokenizer = Tokenizer(models.BPE(ignore_merges=(style == "llama3")))
+    if style == "llama3":
+        tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(LLAMA3), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ])
+        specials = ["<|begin_of_text|>", "<|end_of_text|>"]
+    else:
+        tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=(style == "gpt2-prefix"))
+        specials = ["<|endoftext|>"]
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=int(vocab), special_tokens=specials, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    with open(corpus, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    tokenizer.train_from_iterator(lines, trainer)
+    tokenizer.save(out)
+
+
+def bigvocab(path, out, shift):
+    shift = int(shift)
+    data = json.load(open(path, encoding="utf-8"))
+    vocab = {f"<filler-{i}>": i for i in range(shift)}
+    vocab.update({token: i + shift for token, i in data["model"]["vocab"].items()})
+    data["model"]["vocab"] = vocab
+    for token in data["added_tokens"]:
+        token["id"] += shift
+    json.dump(data, open(out, "w", encoding="utf-8"), ensure_ascii=False)
+
+
+def nfc(path, out):
+    data = json.load(open(path, encoding="utf-8"))
+    data["normalizer"] = {"type": "NFC"}
+    json.dump(data, open(out, "w", encoding="utf-8"), ensure_ascii=False)
+
+
+def encode(path, texts, out):
+    tokenizer = Tokenizer.from_file(path)
+    texts = json.load(open(texts, encoding="utf-8"))
+    ids = [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+    json.dump(ids, open(out, "w"))
+
+
+if __name__ == "__main__":
+    {"train": train, "bigvocab": bigvocab, "nfc": nfc, "encode": encode}[sys.argv[1]](*sys.argv[2:])
