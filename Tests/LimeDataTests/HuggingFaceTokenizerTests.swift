@@ -144,6 +144,45 @@ final class HuggingFaceTokenizerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ids.count, 3)
     }
 
+    /// Seeded random strings over the characters the patterns treat differently.
+    static let randomTexts: [String] = {
+        let atoms = ["a", "Z", "é", "ſ", "S", "s", "t", "'", "'s", "'T", "'re", "'LL", "'ve", "'M", "'d", " ", "  ", "\t",
+                     "\n", "\r\n", "\r", "\u{00A0}", "\u{3000}", "\u{2028}", "\u{0085}", "\u{000B}", "\u{000C}",
+                     "1", "23", "4567", "٣", "४", "½", "Ⅻ", ".", ",", "!", "—", "“", "中", "日本", "ά", "Ж", "ب", "ि",
+                     "्", "क", "\u{0301}", "👍", "🏽", "\u{200D}", "👩", "\u{FE0F}", "_", "-", "$", "x", "the", " the",
+                     "<|endoftext|>", "<|end_of_text|>", "<mask>", "[R]", "word", "New York"]
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        return (0..<1500).map { _ in (0..<(1 + next(30))).map { _ in atoms[next(atoms.count)] }.joined() }
+    }()
+
+    func testRandomTextsMatchTokenizersForAllPatterns() throws {
+        for style in ["gpt2", "llama3", "qwen2"] {
+            try assertMatchesReference(try Self.trained(style), Self.randomTexts, roundTrip: style != "qwen2")
+        }
+    }
+
+    func testAddedTokensWithStripAndSingleWordMatchTokenizers() throws {
+        let base = try Self.trained("gpt2")
+        let path = (TestSupport.temporaryDirectory("lime-hftok") as NSString).appendingPathComponent("added.json")
+        try Self.python(["addtokens", base, path])
+        let texts = ["fill  <mask> in", "a [R]   b", "a word here", "swordfish words word", "New York, New Yorker",
+                     "<mask><mask>  [R][R] ", "\t<mask>\n", "word"] + Self.randomTexts
+        try assertMatchesReference(path, texts, roundTrip: false)
+        let tokenizer = try HFTokenizer(path: path)
+        // lstrip: the token absorbs the spaces before it, and its span says so.
+        let spans = try Array("fill  <mask> in".utf8).withUnsafeBytes { try tokenizer.encodeWithSpans($0) }
+        let mask = try XCTUnwrap(spans.first { tokenizer.pieces[Int($0.id)] == "<mask>" })
+        XCTAssertEqual(mask.begin, 4)
+        XCTAssertEqual(mask.end, 12)
+    }
+
     func testNFCNormalizerMatchesTokenizers() throws {
         let base = try Self.trained("gpt2")
         let path = (TestSupport.temporaryDirectory("lime-hftok") as NSString).appendingPathComponent("nfc.json")

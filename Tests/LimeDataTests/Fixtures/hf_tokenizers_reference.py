@@ -1,7 +1,8 @@
 """Reference side of HuggingFaceTokenizerTests: trains byte-level BPE tokenizer.json files
 with Hugging Face `tokenizers` and encodes texts with them.
 
-  train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | llama3
+  train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | llama3 | qwen2
+  addtokens IN.json OUT.json               add tokens with lstrip, rstrip, single_word
   bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below)
   nfc IN.json OUT.json                     add an NFC normalizer
   encode TOKENIZER.json TEXTS.json OUT.json   TEXTS: a JSON list of strings; OUT: lists of ids
@@ -9,17 +10,21 @@ with Hugging Face `tokenizers` and encodes texts with them.
 import json
 import sys
 
-from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
 LLAMA3 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
           r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 
+QWEN2 = LLAMA3.replace(r"\p{N}{1,3}", r"\p{N}")
+
 
 def train(corpus, out, style, vocab):
     tokenizer = Tokenizer(models.BPE(ignore_merges=(style == "llama3")))
-    if style == "llama3":
+    if style in ("llama3", "qwen2"):
+        if style == "qwen2":
+            tokenizer.normalizer = normalizers.NFC()
         tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-            pre_tokenizers.Split(Regex(LLAMA3), behavior="isolated", invert=False),
+            pre_tokenizers.Split(Regex(LLAMA3 if style == "llama3" else QWEN2), behavior="isolated", invert=False),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
         ])
         specials = ["<|begin_of_text|>", "<|end_of_text|>"]
@@ -46,6 +51,14 @@ def bigvocab(path, out, shift):
     json.dump(data, open(out, "w", encoding="utf-8"), ensure_ascii=False)
 
 
+def addtokens(path, out):
+    tokenizer = Tokenizer.from_file(path)
+    tokenizer.add_special_tokens([AddedToken("<mask>", lstrip=True, special=True),
+                                  AddedToken("[R]", rstrip=True, special=True)])
+    tokenizer.add_tokens([AddedToken("word", single_word=True), AddedToken("New York", normalized=False)])
+    tokenizer.save(out)
+
+
 def nfc(path, out):
     data = json.load(open(path, encoding="utf-8"))
     data["normalizer"] = {"type": "NFC"}
@@ -60,4 +73,4 @@ def encode(path, texts, out):
 
 
 if __name__ == "__main__":
-    {"train": train, "bigvocab": bigvocab, "nfc": nfc, "encode": encode}[sys.argv[1]](*sys.argv[2:])
+    {"train": train, "addtokens": addtokens, "bigvocab": bigvocab, "nfc": nfc, "encode": encode}[sys.argv[1]](*sys.argv[2:])
