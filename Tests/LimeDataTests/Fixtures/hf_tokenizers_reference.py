@@ -5,6 +5,7 @@ with Hugging Face `tokenizers` and encodes texts with them.
   addtokens IN.json OUT.json               add tokens with lstrip, rstrip, single_word
   bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below)
   nfc IN.json OUT.json                     add an NFC normalizer
+  split PATTERN TEXTS.json OUT.json        PATTERN: gpt2 | llama3 | qwen2; OUT: lists of pieces
   encode TOKENIZER.json TEXTS.json OUT.json   TEXTS: a JSON list of strings; OUT: lists of ids
 """
 import json
@@ -65,6 +66,32 @@ def nfc(path, out):
     json.dump(data, open(out, "w", encoding="utf-8"), ensure_ascii=False)
 
 
+def split(pattern, texts, out):
+    if pattern == "gpt2":
+        splitter = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    else:
+        splitter = pre_tokenizers.Split(Regex(LLAMA3 if pattern == "llama3" else QWEN2), behavior="isolated")
+    texts = json.load(open(texts, encoding="utf-8"))
+    pieces = [[piece for piece, _ in splitter.pre_tokenize_str(text)] for text in texts]
+    if pattern == "gpt2":  # ByteLevel shows pieces in the byte alphabet: map back to text
+        alphabet = {c: i for i, c in enumerate(byte_alphabet())}
+        pieces = [[bytes(alphabet[c] for c in piece).decode("utf-8") for piece in row] for row in pieces]
+    json.dump(pieces, open(out, "w", encoding="utf-8"), ensure_ascii=False)
+
+
+def byte_alphabet():
+    """GPT-2's bytes_to_unicode, in byte order."""
+    keep = list(range(33, 127)) + list(range(161, 173)) + list(range(174, 256))
+    table, extra = {}, 0
+    for b in range(256):
+        if b in keep:
+            table[b] = chr(b)
+        else:
+            table[b] = chr(256 + extra)
+            extra += 1
+    return [table[b] for b in range(256)]
+
+
 def encode(path, texts, out):
     tokenizer = Tokenizer.from_file(path)
     texts = json.load(open(texts, encoding="utf-8"))
@@ -73,4 +100,4 @@ def encode(path, texts, out):
 
 
 if __name__ == "__main__":
-    {"train": train, "addtokens": addtokens, "bigvocab": bigvocab, "nfc": nfc, "encode": encode}[sys.argv[1]](*sys.argv[2:])
+    {"train": train, "addtokens": addtokens, "bigvocab": bigvocab, "split": split, "nfc": nfc, "encode": encode}[sys.argv[1]](*sys.argv[2:])
