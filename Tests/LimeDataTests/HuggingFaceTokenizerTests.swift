@@ -196,16 +196,33 @@ final class HuggingFaceTokenizerTests: XCTestCase {
         XCTAssertEqual(spans.last?.end, decomposed.utf8.count)
     }
 
-    func testVocabularyOver65536() throws {
+    func testVocabularyOver65536AndStringMerges() throws {
         let base = try Self.trained("gpt2")
         let path = (TestSupport.temporaryDirectory("lime-hftok") as NSString).appendingPathComponent("big.json")
         try Self.python(["bigvocab", base, path, "70000"])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        XCTAssertTrue(((json["model"] as! [String: Any])["merges"] as! [Any]).first is String, "merges in the \"a b\" form")
+        let trained = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base))) as! [String: Any]
+        XCTAssertTrue(((trained["model"] as! [String: Any])["merges"] as! [Any]).first is [Any], "the trained file has [a, b] merges")
         let tokenizer = try HFTokenizer(path: path)
         XCTAssertEqual(tokenizer.vocabSize, 71500)
         XCTAssertEqual(tokenizer.endOfTextID, 70000)
         let ids = try tokenizer.encode(Self.multilingual[0])
         XCTAssertTrue(ids.allSatisfy { $0 >= 70000 }, "every id is above 65,535")
         try assertMatchesReference(path, Self.allTexts)
+    }
+
+    func testConcurrentEncodingGivesTheSameIds() throws {
+        let tokenizer = try HFTokenizer(path: try Self.trained("llama3"))
+        let texts = Self.allTexts + Self.randomTexts
+        let serial = try texts.map { try tokenizer.encode($0) }
+        let results = UnsafeMutableBufferPointer<[Int32]>.allocate(capacity: texts.count)
+        defer { results.deallocate() }
+        results.initialize(repeating: [])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for index in stride(from: worker, to: texts.count, by: 4) { results[index] = (try? tokenizer.encode(texts[index])) ?? [-1] }
+        }
+        XCTAssertEqual(Array(results), serial)
     }
 
     func testSpansCoverTheInputAndMatchPieces() throws {

@@ -3,7 +3,8 @@ with Hugging Face `tokenizers` and encodes texts with them.
 
   train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | llama3 | qwen2
   addtokens IN.json OUT.json               add tokens with lstrip, rstrip, single_word
-  bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below)
+  bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below),
+                                           merges written in the older "a b" string form
   nfc IN.json OUT.json                     add an NFC normalizer
   split PATTERN TEXTS.json OUT.json        PATTERN: gpt2 | llama3 | qwen2; OUT: lists of pieces
   encode TOKENIZER.json TEXTS.json OUT.json   TEXTS: a JSON list of strings; OUT: lists of ids
@@ -47,6 +48,7 @@ def bigvocab(path, out, shift):
     vocab = {f"<filler-{i}>": i for i in range(shift)}
     vocab.update({token: i + shift for token, i in data["model"]["vocab"].items()})
     data["model"]["vocab"] = vocab
+    data["model"]["merges"] = [" ".join(pair) for pair in data["model"]["merges"]]
     for token in data["added_tokens"]:
         token["id"] += shift
     json.dump(data, open(out, "w", encoding="utf-8"), ensure_ascii=False)
