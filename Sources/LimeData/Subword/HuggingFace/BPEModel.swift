@@ -61,15 +61,19 @@ struct BPEModel {
             return
         }
         work.reset()
+        var dropped: Int32 = 0  // bytes without a token (no unk): their span joins a neighbour
         for byte in word {
             let id = byteIds[Int(byte)]
             if id >= 0 {
-                work.appendSymbol(id, length: 1)
+                work.appendSymbol(id, length: 1 + dropped)
+                dropped = 0
             } else if let unkID {
                 if fuseUnk, let last = work.ids.last, last == unkID { work.lengths[work.lengths.count - 1] += 1 }
                 else { work.appendSymbol(unkID, length: 1) }
             } else if !work.lengths.isEmpty {
-                work.lengths[work.lengths.count - 1] += 1  // dropped byte: its span goes to the previous symbol
+                work.lengths[work.lengths.count - 1] += 1
+            } else {
+                dropped += 1
             }
         }
         let n = work.ids.count

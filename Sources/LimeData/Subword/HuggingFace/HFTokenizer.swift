@@ -5,7 +5,9 @@ import LimeSupport
 /// implemented natively with the surface of `SentencePieceModel`. Encoding equals
 /// `tokenizers`' `encode(text, add_special_tokens=False)`: added tokens are matched in the
 /// raw text, the rest is NFC-normalized if the file says so, pre-tokenized and merged.
-/// The post-processor, decoder, truncation and padding settings are not used.
+/// The post-processor (no BOS/EOS is added), decoder, truncation and padding settings are
+/// not used. With NFC, all added tokens are matched in the raw text (`tokenizers` matches
+/// `normalized` ones after NFC: the same unless the text around them is not NFC).
 /// Encoding is thread-safe: each call borrows a word cache and scratch space from a pool.
 public final class HFTokenizer: @unchecked Sendable {
     /// The file's path and SHA-256 (hex), which identifies it in shards and provenance.
