@@ -212,6 +212,19 @@ final class HuggingFaceTokenizerTests: XCTestCase {
         try assertMatchesReference(path, Self.allTexts)
     }
 
+    func testBytesMissingFromTheVocabularyAreDroppedLikeTokenizers() throws {
+        let path = try Self.trained("gpt2-seen")
+        let tokenizer = try HFTokenizer(path: path)
+        // Control characters U+0001 and U+007F never occur in the training text.
+        XCTAssertFalse(tokenizer.pieceBytes.contains([0x01]) || tokenizer.pieceBytes.contains([0x7F]))
+        let texts = ["unseen \u{01}\u{7F} bytes", "\u{01}", "\u{01}x", "x\u{7F}", "a \u{01}\u{01} b"] + Self.allTexts
+        try assertMatchesReference(path, texts, roundTrip: false)
+        XCTAssertEqual(tokenizer.decodeBytes(try tokenizer.encode("a \u{01}\u{7F} b")), Array("a  b".utf8))
+        let spans = try Array("\u{01}\u{01}!".utf8).withUnsafeBytes { try tokenizer.encodeWithSpans($0) }
+        XCTAssertEqual(spans.map(\.begin), [0], "the dropped bytes' span joins the next token")
+        XCTAssertEqual(spans.map(\.end), [3])
+    }
+
     func testConcurrentEncodingGivesTheSameIds() throws {
         let tokenizer = try HFTokenizer(path: try Self.trained("llama3"))
         let texts = Self.allTexts + Self.randomTexts

@@ -1,7 +1,8 @@
 """Reference side of HuggingFaceTokenizerTests: trains byte-level BPE tokenizer.json files
 with Hugging Face `tokenizers` and encodes texts with them.
 
-  train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | llama3 | qwen2
+  train CORPUS.txt OUT.json STYLE VOCAB   STYLE: gpt2 | gpt2-prefix | gpt2-seen | llama3 | qwen2
+                                           (gpt2-seen: only the bytes seen in training)
   addtokens IN.json OUT.json               add tokens with lstrip, rstrip, single_word
   bigvocab IN.json OUT.json SHIFT          renumber every id by +SHIFT (filler tokens below),
                                            merges written in the older "a b" string form
@@ -34,8 +35,9 @@ def train(corpus, out, style, vocab):
         tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=(style == "gpt2-prefix"))
         specials = ["<|endoftext|>"]
     tokenizer.decoder = decoders.ByteLevel()
+    alphabet = [] if style == "gpt2-seen" else pre_tokenizers.ByteLevel.alphabet()
     trainer = trainers.BpeTrainer(vocab_size=int(vocab), special_tokens=specials, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+                                  initial_alphabet=alphabet)
     with open(corpus, encoding="utf-8") as f:
         lines = f.read().split("\n")
     tokenizer.train_from_iterator(lines, trainer)
