@@ -46,9 +46,17 @@ final class HuggingFaceTokenizerTests: XCTestCase {
         }
     }
 
+    private static var trainedPaths: [String: String] = [:]
+    private static let trainedLock = NSLock()
+
+    /// A tokenizer trained by `tokenizers` in `style` (once per test run and style).
     static func trained(_ style: String, vocab: Int = 1500) throws -> String {
+        trainedLock.lock()
+        defer { trainedLock.unlock() }
+        if let path = trainedPaths["\(style)-\(vocab)"] { return path }
         let path = (TestSupport.temporaryDirectory("lime-hftok") as NSString).appendingPathComponent("\(style).json")
         try python(["train", corpusPath, path, style, String(vocab)])
+        trainedPaths["\(style)-\(vocab)"] = path
         return path
     }
 
