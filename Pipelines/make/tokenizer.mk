@@ -21,3 +21,9 @@ view-check: demo
 	chromium --headless --no-sandbox --disable-gpu --user-data-dir=out/chromium-profile \
 	  --screenshot=$(DEMO_OUT)/view.png --window-size=1200,1600 file://$(CURDIR)/$(DEMO_OUT)/view.html
 	@echo "view-check: screenshot in $(DEMO_OUT)/view.png"
+
+## bench-hf-tokenizer: lime's tokenizer.json BPE vs Hugging Face `tokenizers` (one thread), same text, same run
+.PHONY: bench-hf-tokenizer
+bench-hf-tokenizer: release corpus
+	$(PYTHON) Pipelines/bench/bench_hf_tokenizer.py --lime $(RELEASE_BIN) --input $(CORPUS)/bible.jsonl --style gpt2
+	$(PYTHON) Pipelines/bench/bench_hf_tokenizer.py --lime $(RELEASE_BIN) --input $(CORPUS)/bible.jsonl --style llama3

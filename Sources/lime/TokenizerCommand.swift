@@ -5,7 +5,23 @@ import LimeData
 /// `lime tokenizer train`: a SentencePiece model with lossless settings.
 struct Tokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "SentencePiece tokenizer models.", subcommands: [Train.self])
+        abstract: "Tokenizer models: train SentencePiece, time Hugging Face tokenizer.json encoding.",
+        subcommands: [Train.self, EncodeBench.self])
+
+    /// `lime tokenizer encode-bench`: times HFTokenizer on a corpus, one thread (read by
+    /// Pipelines/bench/bench_hf_tokenizer.py, which times `tokenizers` in the same run).
+    struct EncodeBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "encode-bench", abstract: "Time encoding a corpus with a Hugging Face tokenizer.json (one thread).")
+
+        @Option(name: .long, help: "A tokenizer.json file.") var tokenizer: String
+        @Option(name: .long, help: "A .jsonl corpus (text field) or a text file (one document per line).") var input: String
+        @Option(name: .long, help: "JSONL field holding the text.") var textField = "text"
+
+        func run() throws {
+            print(try HFTokenizer.benchmark(tokenizer: tokenizer, input: input, textField: textField).jsonLine)
+        }
+    }
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Train a SentencePiece model on lime inputs (lossless settings).")

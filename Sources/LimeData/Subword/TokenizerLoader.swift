@@ -17,9 +17,9 @@ public enum TokenizerLoader {
     /// Loads the tokenizer at `path`: a Hugging Face `tokenizer.json` (recognised by its
     /// content, not its name) or a SentencePiece model.
     public static func load(path: String) throws -> any SubwordTokenizer {
-        if HFTokenizerDetection.looksLikeJSON(path: path) {
-            throw PipelineError("\(path): a JSON tokenizer file; this build of lime reads SentencePiece models only")
-        }
+        // A JSON file goes to HFTokenizer, which names what it cannot read (a JSON file
+        // that is no tokenizer, a Unigram or WordPiece model) rather than SentencePiece.
+        if HFTokenizerDetection.looksLikeJSON(path: path) { return try HFTokenizer(path: path) }
         return try SentencePieceModel(path: path)
     }
 
@@ -37,4 +37,10 @@ enum HFTokenizerDetection {
         let head = (try? handle.read(upToCount: 64)) ?? Data()
         return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
     }
+}
+
+extension HFTokenizer: SubwordTokenizer {
+    public var kind: String { "huggingface-bpe" }
+    /// `<|endoftext|>` or the like, if the file declares one.
+    public var documentSeparatorID: Int32? { endOfTextID }
 }
