@@ -2,6 +2,9 @@
 #   make tagger-model     silver data (spaCy) + gold EWT -> Sources/LimeText/Resources/tagger-en.lmtag
 #   make bench-annotate   native vs spaCy on held-out real text, one run, ratios printed
 #   make tagger-norms     re-export spaCy's NORM exceptions (Sources/LimeText/Resources/spacy-norms.tsv)
+#   A new tagger-en.lmtag (16.5 MB) is committed only when it ships, i.e. when it replaces the
+#   shipped model after `make bench-annotate` on held-out text: git history keeps every copy
+#   (ten versions already make most of the repository's size). Experiments stay outside git.
 # TAGGER_SCRATCH lets parallel agents keep separate build directories.
 TAGGER_SCRATCH ?= .build
 TAGGER_RELEASE = swift build -c release --scratch-path $(TAGGER_SCRATCH) --product lime
