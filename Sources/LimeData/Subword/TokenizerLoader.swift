@@ -39,8 +39,3 @@ enum HFTokenizerDetection {
     }
 }
 
-extension HFTokenizer: SubwordTokenizer {
-    public var kind: String { "huggingface-bpe" }
-    /// `<|endoftext|>` or the like, if the file declares one.
-    public var documentSeparatorID: Int32? { endOfTextID }
-}

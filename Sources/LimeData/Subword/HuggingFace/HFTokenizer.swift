@@ -9,7 +9,7 @@ import LimeSupport
 /// not used. With NFC, all added tokens are matched in the raw text (`tokenizers` matches
 /// `normalized` ones after NFC: the same unless the text around them is not NFC).
 /// Encoding is thread-safe: each call borrows a word cache and scratch space from a pool.
-public final class HFTokenizer: @unchecked Sendable {
+public final class HFTokenizer: SubwordTokenizer, @unchecked Sendable {
     /// The file's path and SHA-256 (hex), which identifies it in shards and provenance.
     public let path: String
     public let sha256: String
@@ -105,14 +105,6 @@ public final class HFTokenizer: @unchecked Sendable {
         try run(bytes) { id, _, _ in ids.append(id) }
     }
 
-    /// Encodes a string into token ids.
-    public func encode(_ text: String) throws -> [Int32] {
-        var ids: [Int32] = []
-        var copy = text
-        try copy.withUTF8 { try encode(UnsafeRawBufferPointer($0), into: &ids) }
-        return ids
-    }
-
     /// Encodes UTF-8 bytes and reports the byte span of the input each token covers (a token
     /// may cover part of a character; an inserted prefix space covers nothing).
     public func encodeWithSpans(_ bytes: UnsafeRawBufferPointer) throws -> [(id: Int32, begin: Int, end: Int)] {
@@ -121,16 +113,9 @@ public final class HFTokenizer: @unchecked Sendable {
         return out
     }
 
-    /// Decodes token ids to bytes with the byte table (unknown ids give nothing).
-    public func decodeBytes<C: Collection>(_ ids: C) -> [UInt8] where C.Element: BinaryInteger {
-        var out: [UInt8] = []
-        out.reserveCapacity(ids.count * 4)
-        for id in ids {
-            let index = Int(id)
-            if index >= 0 && index < pieceBytes.count { out.append(contentsOf: pieceBytes[index]) }
-        }
-        return out
-    }
+    public var kind: String { "huggingface-bpe" }
+    /// `<|endoftext|>` or the like, if the file declares one.
+    public var documentSeparatorID: Int32? { endOfTextID }
 
     // MARK: Encoding
 
