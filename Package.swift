@@ -95,10 +95,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers shared by the test targets (temporary directories, the lime binary, fixtures).
+        .target(name: "LimeTestSupport", dependencies: ["LimeData"], path: "Tests/LimeTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "LimeTextTests", dependencies: ["LimeCompute", "LimeSupport", "LimeText"], swiftSettings: swiftSettings),
-        .testTarget(name: "LimeDataTests", dependencies: ["LimeSupport", "LimeText", "LimeData"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeDataTests", dependencies: ["LimeSupport", "LimeText", "LimeData", "LimeTestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LimeTransformerTests", dependencies: ["LimeCompute", "LimeTransformer"], swiftSettings: swiftSettings),
-        .testTarget(name: "LimeTrainingTests", dependencies: ["LimeCompute", "LimeSupport", "LimeData", "LimeText", "LimeTransformer", "LimeTraining"], swiftSettings: swiftSettings),
+        .testTarget(name: "LimeTrainingTests", dependencies: ["LimeCompute", "LimeSupport", "LimeData", "LimeText", "LimeTransformer", "LimeTraining", "LimeTestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v5]
 )

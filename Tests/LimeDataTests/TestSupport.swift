@@ -1,6 +1,7 @@
 import Foundation
 import LimeData
 import LimeSupport
+import LimeTestSupport
 import LimeText
 
 /// Shared helpers for the data pipeline tests.
@@ -9,22 +10,10 @@ enum TestSupport {
         Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!.path
     }
 
-    static func temporaryDirectory(_ label: String = "lime-test") -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(getpid())-\(UUID().uuidString.prefix(8))").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory(_ label: String = "lime-test") -> String { LimeTestSupport.temporaryDirectory(label) }
 
     /// A real SentencePiece model (vocabulary 600) trained once on the real-text fixture.
-    static let tokenizerPath: String = {
-        let directory = temporaryDirectory("lime-tok")
-        let output = (directory as NSString).appendingPathComponent("fixture.model")
-        var trainer = TokenizerTrainer(vocabSize: 600)
-        trainer.characterCoverage = 1.0
-        _ = try! TokenizerTraining.train(inputs: [fixture("real-text.jsonl")], textField: "text", trainer: trainer, output: output)
-        return output
-    }()
+    static var tokenizerPath: String { LimeTestSupport.fixtureTokenizerPath }
 
     static let tokenizer: SentencePieceModel = try! SentencePieceModel(path: tokenizerPath)
 
@@ -37,31 +26,11 @@ enum TestSupport {
         }
     }()
 
-    /// The `lime` executable built beside the test bundle.
-    static var limeBinary: String {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [directory, directory.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("lime").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return directory.appendingPathComponent("lime").path
-    }
+    static var limeBinary: String { LimeTestSupport.limeBinary }
 
-    /// Runs a command, returning its exit status and output.
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try LimeTestSupport.run(arguments, environment: environment)
     }
 
     static func write(_ text: String, to path: String) {

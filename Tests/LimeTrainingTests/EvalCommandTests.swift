@@ -1,17 +1,11 @@
 import Foundation
+import LimeTestSupport
 import Testing
 @testable import LimeTraining
 
 /// `lime eval` end to end: the binary on a trained run, its text report and its JSON.
 @Suite struct EvalCommandTests {
-    static var limeBinary: String {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [directory, directory.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("lime").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return directory.appendingPathComponent("lime").path
-    }
+    static var limeBinary: String { LimeTestSupport.limeBinary }
 
     @Test func evalReportsOverallAndBreakdowns() throws {
         let json = TestData.temporaryDirectory("lime-eval") + "/eval.json"

@@ -1,30 +1,15 @@
 import Foundation
 import LimeData
+import LimeTestSupport
 import LimeText
 @testable import LimeTraining
 
 /// A real dataset for the trainer tests: the LimeData real-text fixture run through the
 /// pipeline (native annotator, SentencePiece vocabulary 600), built once per process.
 enum TestData {
-    static let fixture: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("LimeDataTests/Fixtures/real-text.jsonl").path
-    }()
-
-    static func temporaryDirectory(_ label: String) -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(getpid())-\(UUID().uuidString.prefix(8))").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    static let tokenizerPath: String = {
-        let output = (temporaryDirectory("lime-trainer-tok") as NSString).appendingPathComponent("fixture.model")
-        var trainer = TokenizerTrainer(vocabSize: 600)
-        trainer.characterCoverage = 1.0
-        _ = try! TokenizerTraining.train(inputs: [fixture], textField: "text", trainer: trainer, output: output)
-        return output
-    }()
+    static var fixture: String { LimeTestSupport.realTextFixture }
+    static func temporaryDirectory(_ label: String) -> String { LimeTestSupport.temporaryDirectory(label) }
+    static var tokenizerPath: String { LimeTestSupport.fixtureTokenizerPath }
 
     /// The pipeline output directory (8 documents per shard, so several shards).
     static let directory: String = {
