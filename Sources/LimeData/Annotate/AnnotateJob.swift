@@ -44,7 +44,7 @@ public struct AnnotateJob {
                 case .success(let tokens):
                     guard let line = Self.line(id: document.id, text: document.content.text, tokens: tokens) else {
                         summary.quarantined.append(QuarantinedRecord(
-                            path: file.path, line: document.line, byteOffset: document.byteOffset, stage: "annotate",
+                            path: file.path, line: document.line, byteOffset: document.byteOffset, stage: UnitStage.annotate.rawValue,
                             reason: "annotator returned token offsets outside the text", excerpt: String(document.content.text.prefix(120))))
                         continue
                     }
@@ -53,7 +53,7 @@ public struct AnnotateJob {
                     buffer.append(contentsOf: line.utf8)
                 case .failure(let failure):
                     summary.quarantined.append(QuarantinedRecord(
-                        path: file.path, line: document.line, byteOffset: document.byteOffset, stage: "annotate",
+                        path: file.path, line: document.line, byteOffset: document.byteOffset, stage: UnitStage.annotate.rawValue,
                         reason: failure.reason, excerpt: String(document.content.text.prefix(120))))
                 }
             }

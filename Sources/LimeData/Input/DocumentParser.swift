@@ -49,7 +49,7 @@ public struct DocumentParser: Sendable {
     public func parse(_ record: RawRecord, file: InputFile) -> Result<InputDocument, QuarantinedRecord> {
         func reject(_ reason: String) -> Result<InputDocument, QuarantinedRecord> {
             .failure(QuarantinedRecord(
-                path: file.path, line: record.line, byteOffset: record.byteOffset, stage: "read",
+                path: file.path, line: record.line, byteOffset: record.byteOffset, stage: UnitStage.read.rawValue,
                 reason: reason, excerpt: Self.excerpt(record.bytes)))
         }
         if let error = record.readError { return reject(error) }

@@ -45,13 +45,32 @@ public final class Pipeline {
         self.makeAnnotator = makeAnnotator
     }
 
-    private enum Event {
+    enum Event {
         case committed(UnitCommit)
         case failed(Error)
         case workerDone
         case readerDone(Error?)
     }
 
+    /// What the parts of one run share: the files, the provenance store, the queues
+    /// between reader, workers and committer, and the components every worker uses.
+    struct RunContext {
+        let files: [InputFile]
+        let store: ProvenanceStore
+        let committed: Set<UnitKey>
+        let model: any SubwordTokenizer
+        let writer: ShardWriter
+        let parser: DocumentParser
+        let shardDirectory: String
+        let workers: Int
+        let work: BlockingQueue<WorkUnit>
+        let events = BlockingQueue<Event>(capacity: Int.max)
+        let counters = Counters()
+    }
+
+    /// Runs the pipeline: checks the directory's configuration identity, then a reader
+    /// thread cuts the inputs into pending units, worker threads process them, and this
+    /// thread commits each finished unit; finally the manifest is written.
     public func run() throws -> RunSummary {
         let started = Date()
         let shardDirectory = (directory as NSString).appendingPathComponent(Manifest.shardDirectory)
@@ -67,161 +86,43 @@ public final class Pipeline {
         let tagsetsSHA = Hashing.sha256(Array(TagSets.canonicalJSON().utf8))
         let probe = try makeAnnotator()
         let fingerprint = probe.fingerprint
-        let fingerprintText = fingerprint.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
 
         let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
-        var identity = config.identity()
-        identity["inputs"] = files.map(\.path).joined(separator: "\n")
-        identity["tokenizer_sha256"] = model.sha256
-        identity["tagsets_sha256"] = Hashing.hex(tagsetsSHA)
-        identity["annotator_fingerprint"] = fingerprintText
-        identity["partition"] = partition?.description ?? ""
-        let existing = try store.config()
-        if existing.isEmpty {
-            try store.setConfig(identity)
-        } else {
-            let differing = identity.keys.sorted().filter { existing[$0] != identity[$0] }
-            if !differing.isEmpty {
-                throw PipelineError("\(directory) was produced with a different configuration (\(differing.joined(separator: ", ")) differ); use a new output directory or the original settings")
-            }
-        }
-        try recordComponents(store, model: model, fingerprint: fingerprint, fingerprintText: fingerprintText, tagsetsSHA: tagsetsSHA)
+        try checkIdentity(store: store, files: files, model: model, tagsetsSHA: tagsetsSHA, fingerprint: fingerprint)
         let changed = try store.registerInputs(files)
         if !changed.isEmpty {
             throw PipelineError("input changed since the first run of \(directory): \(changed.joined(separator: ", "))")
         }
-        let committed = try store.committedUnits()
         let runID = try store.beginRun(command: command, partition: partition?.description, workers: config.workers)
 
-        let writer = ShardWriter(tokenizerSHA256: model.sha256Bytes, tagsetSHA256: tagsetsSHA,
-                                 vocabSize: model.vocabSize, zstdLevel: config.zstdLevel)
-        let parser = DocumentParser(textField: config.textField, idField: config.idField, allowTokens: true)
         let workers = max(1, config.workers)
-        let work = BlockingQueue<WorkUnit>(capacity: workers)
-        let events = BlockingQueue<Event>(capacity: Int.max)
-        let counters = Counters()
+        let context = RunContext(
+            files: files, store: store, committed: try store.committedUnits(), model: model,
+            writer: ShardWriter(tokenizerSHA256: model.sha256Bytes, tagsetSHA256: tagsetsSHA,
+                                vocabSize: model.vocabSize, zstdLevel: config.zstdLevel),
+            parser: DocumentParser(textField: config.textField, idField: config.idField, allowTokens: true),
+            shardDirectory: shardDirectory, workers: workers, work: BlockingQueue<WorkUnit>(capacity: workers))
+        startReader(context)
+        startWorkers(context, first: probe)
         var summary = RunSummary(directory: directory)
+        let firstError = commitUntilDone(context, into: &summary)
 
-        // Reader: streams every input once, cuts it into units, hands out the pending ones.
-        let reader = Thread { [config, partition] in
-            var failure: Error?
-            do {
-                let planner = UnitPlanner(maxDocuments: config.unitDocuments, maxBytes: config.unitBytes)
-                for file in files {
-                    let records: RecordReader
-                    do {
-                        records = try RecordReader(file: file, maxRecordBytes: config.maxRecordBytes)
-                    } catch {
-                        try store.recordInputUnreadable(file, reason: "\(error)")
-                        counters.addQuarantined(1)
-                        continue
-                    }
-                    var lastRaw: Int64 = 0
-                    var stopped = false
-                    planner.forEachUnit(of: records) { unit in
-                        counters.addBytes(records.rawBytesRead - lastRaw)
-                        lastRaw = records.rawBytesRead
-                        if committed.contains(unit.key) {
-                            counters.addSkipped()
-                            return true
-                        }
-                        if let partition, !partition.contains(unit.key) { return true }
-                        if !work.push(unit) { stopped = true }
-                        return !stopped
-                    }
-                    if stopped { break }
-                    counters.addBytes(records.rawBytesRead - lastRaw)
-                    if let previous = try store.recordInputRead(index: file.index, sha256: Hashing.hex(records.sha256)) {
-                        throw PipelineError("\(file.path): content changed since an earlier run (SHA-256 was \(previous))")
-                    }
-                }
-            } catch {
-                failure = error
-            }
-            work.close()
-            events.push(.readerDone(failure))
-        }
-        reader.stackSize = 8 << 20
-        reader.start()
-
-        // Workers: one annotator and aligner each.
-        // The probe annotator (made above for its fingerprint) serves as worker 0's.
-        var spare: Annotator? = probe
-        for _ in 0..<workers {
-            let ready = spare
-            spare = nil
-            let thread = Thread { [config, makeAnnotator] in
-                defer { events.push(.workerDone) }
-                do {
-                    let processor = UnitProcessor(
-                        annotator: try ready ?? makeAnnotator(),
-                        aligner: SubwordAligner(model: model, mode: config.mode, cacheCapacity: config.cacheSize),
-                        parser: parser, writer: writer, shardDirectory: shardDirectory, batchSize: config.batchSize)
-                    while let unit = work.pop() {
-                        let key = unit.key
-                        let commit = try processor.process(unit) { timing in
-                            if timing.stage != "pack" { try? store.recordStage(key, timing) }
-                        }
-                        events.push(.committed(commit))
-                    }
-                } catch {
-                    events.push(.failed(error))
-                    work.close()
-                }
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-
-        // Committer (this thread): one transaction per unit.
-        var firstError: Error?
-        var readerFinished = false
-        var workersLeft = workers
-        var lastProgress = Date.distantPast
-        let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
-        while workersLeft > 0 || !readerFinished, let event = events.pop() {
-            switch event {
-            case .committed(let unit):
-                do {
-                    try store.commit(unit)
-                    summary.unitsProcessed += 1
-                    summary.documents += unit.documents.count
-                    summary.tokens += unit.shard?.tokens ?? 0
-                    summary.quarantined += unit.quarantined.count
-                } catch {
-                    if firstError == nil { firstError = error }
-                    work.close()
-                }
-            case .failed(let error):
-                if firstError == nil { firstError = error }
-            case .workerDone:
-                workersLeft -= 1
-            case .readerDone(let error):
-                readerFinished = true
-                if let error, firstError == nil { firstError = error }
-            }
-            if let progress, Date().timeIntervalSince(lastProgress) > 0.5 {
-                lastProgress = Date()
-                progress(summary.documents, counters.bytes, totalBytes)
-            }
-        }
-        summary.quarantined += counters.quarantined
-        summary.unitsSkipped = counters.skipped
-        summary.bytesRead = counters.bytes
+        summary.quarantined += context.counters.quarantined
+        summary.unitsSkipped = context.counters.skipped
+        summary.bytesRead = context.counters.bytes
         summary.seconds = Date().timeIntervalSince(started)
         summary.quarantinedTotal = try store.status().quarantined
         if let firstError {
             try? store.finishRun(runID, status: "failed", documents: summary.documents, quarantined: summary.quarantined)
             throw firstError
         }
-        let manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA)
-        summary.manifest = manifest
+        summary.manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA)
         summary.complete = partition == nil
         try store.finishRun(runID, status: "completed", documents: summary.documents, quarantined: summary.quarantined)
         return summary
     }
 
-    private func recordComponents(_ store: ProvenanceStore, model: any SubwordTokenizer, fingerprint: [String: String],
+    func recordComponents(_ store: ProvenanceStore, model: any SubwordTokenizer, fingerprint: [String: String],
                                   fingerprintText: String, tagsetsSHA: [UInt8]) throws {
         try store.setComponent(name: "tokenizer", version: model.kind, path: model.path, sha256: model.sha256)
         try store.setComponent(name: "tagsets", version: "1", path: "Schemas/tagsets.json", sha256: Hashing.hex(tagsetsSHA))
@@ -255,7 +156,7 @@ public final class Pipeline {
 }
 
 /// Counters shared by the reader thread and the committer.
-private final class Counters: @unchecked Sendable {
+final class Counters: @unchecked Sendable {
     private let lock = NSLock()
     private var _bytes: Int64 = 0
     private var _skipped = 0

@@ -30,31 +30,34 @@ public final class UnitProcessor {
         var aligned: AlignedDocument
     }
 
+    /// Runs every stage on `unit`, reporting each stage's timing as it finishes.
     public func process(_ unit: WorkUnit, stageDone: ((StageTiming) -> Void)? = nil) throws -> UnitCommit {
-        var stages: [StageTiming] = []
-        func finish(_ stage: String, _ items: Int, since start: Date) {
-            let timing = StageTiming(stage: stage, items: items, seconds: Date().timeIntervalSince(start))
-            stages.append(timing)
-            stageDone?(timing)
-        }
-        var quarantined: [QuarantinedRecord] = []
-        func reject(_ document: InputDocument, stage: String, _ reason: String) {
-            quarantined.append(QuarantinedRecord(
-                path: unit.file.path, line: document.line, byteOffset: document.byteOffset, stage: stage,
-                reason: reason, excerpt: String(document.content.text.prefix(120))))
-        }
+        var clock = StageClock(stageDone: stageDone)
+        var quarantine = UnitQuarantine(unit: unit)
+        let documents = clock.timed(.read) { read(unit, &quarantine) }
+        let annotated = try clock.timed(.annotate) { try annotate(documents, &quarantine) }
+        let kept = clock.timed(.align) { align(annotated, &quarantine) }
+        let (shard, records) = try clock.timed(.pack) { try pack(kept, unit: unit) }
+        return UnitCommit(key: unit.key, firstLine: unit.firstLine, lineCount: unit.records.count,
+                          byteOffset: unit.byteOffset, byteLength: unit.byteLength, shard: shard,
+                          documents: records, quarantined: quarantine.records.sorted { ($0.line, $0.stage) < ($1.line, $1.stage) },
+                          stages: clock.stages)
+    }
 
-        var start = Date()
+    /// `read`: records to documents.
+    private func read(_ unit: WorkUnit, _ quarantine: inout UnitQuarantine) -> (items: Int, [InputDocument]) {
         var documents: [InputDocument] = []
         for record in unit.records {
             switch parser.parse(record, file: unit.file) {
             case .success(let document): documents.append(document)
-            case .failure(let record): quarantined.append(record)
+            case .failure(let record): quarantine.records.append(record)
             }
         }
-        finish("read", unit.records.count, since: start)
+        return (unit.records.count, documents)
+    }
 
-        start = Date()
+    /// `annotate`: documents to tokens with tags, in batches of `batchSize`.
+    private func annotate(_ documents: [InputDocument], _ quarantine: inout UnitQuarantine) throws -> (items: Int, [(InputDocument, [AnnotatedToken])]) {
         var annotated: [(InputDocument, [AnnotatedToken])] = []
         annotated.reserveCapacity(documents.count)
         var batchStart = 0
@@ -64,14 +67,16 @@ public final class UnitProcessor {
             for (document, result) in zip(batch, results) {
                 switch result {
                 case .success(let tokens): annotated.append((document, tokens))
-                case .failure(let failure): reject(document, stage: "annotate", failure.reason)
+                case .failure(let failure): quarantine.reject(document, stage: .annotate, failure.reason)
                 }
             }
             batchStart += batchSize
         }
-        finish("annotate", annotated.count, since: start)
+        return (annotated.count, annotated)
+    }
 
-        start = Date()
+    /// `align`: tokens to subword pieces carrying their word's tags.
+    private func align(_ annotated: [(InputDocument, [AnnotatedToken])], _ quarantine: inout UnitQuarantine) -> (items: Int, [Kept]) {
         var kept: [Kept] = []
         kept.reserveCapacity(annotated.count)
         for (document, tokens) in annotated {
@@ -80,35 +85,59 @@ public final class UnitProcessor {
                 let aligned = try aligner.align(id: document.id, text: text, tokens: tokens)
                 kept.append(Kept(input: document, text: text, aligned: aligned))
             } catch {
-                reject(document, stage: "align", "\(error)")
+                quarantine.reject(document, stage: .align, "\(error)")
             }
         }
+        return (kept.reduce(0) { $0 + $1.aligned.count }, kept)
+    }
+
+    /// `pack`: the unit's shard, written atomically, and each document's provenance row
+    /// (with whether its pieces decode to its text byte for byte).
+    private func pack(_ kept: [Kept], unit: WorkUnit) throws -> (items: Int, (ShardRecord?, [DocumentRecord])) {
+        guard !kept.isEmpty else { return (0, (nil, [])) }
         let tokens = kept.reduce(0) { $0 + $1.aligned.count }
-        finish("align", tokens, since: start)
-
-        start = Date()
-        var shard: ShardRecord?
-        var records: [DocumentRecord] = []
-        if !kept.isEmpty {
-            let bytes = try writer.serialize(kept.map(\.aligned))
-            let file = ShardFormat.fileName(inputIndex: unit.key.input, unitOrdinal: unit.key.ordinal)
-            try AtomicFile.write(bytes, to: (shardDirectory as NSString).appendingPathComponent(file))
-            shard = ShardRecord(file: file, input: unit.key.input, ordinal: unit.key.ordinal, documents: kept.count,
+        let bytes = try writer.serialize(kept.map(\.aligned))
+        let file = ShardFormat.fileName(inputIndex: unit.key.input, unitOrdinal: unit.key.ordinal)
+        try AtomicFile.write(bytes, to: (shardDirectory as NSString).appendingPathComponent(file))
+        let shard = ShardRecord(file: file, input: unit.key.input, ordinal: unit.key.ordinal, documents: kept.count,
                                 tokens: tokens, bytes: bytes.count, sha256: Hashing.hex(Hashing.sha256(bytes)))
-            for (position, document) in kept.enumerated() {
-                let textBytes = Array(document.text.utf8)
-                let decoded = aligner.model.decodeBytes(document.aligned.tokens)
-                records.append(DocumentRecord(
-                    docID: document.input.id, line: document.input.line, byteOffset: document.input.byteOffset,
-                    sha256: Hashing.hex(Hashing.sha256(textBytes)), position: position,
-                    tokens: document.aligned.count, lossless: decoded == textBytes))
-            }
+        var records: [DocumentRecord] = []
+        for (position, document) in kept.enumerated() {
+            let textBytes = Array(document.text.utf8)
+            let decoded = aligner.model.decodeBytes(document.aligned.tokens)
+            records.append(DocumentRecord(
+                docID: document.input.id, line: document.input.line, byteOffset: document.input.byteOffset,
+                sha256: Hashing.hex(Hashing.sha256(textBytes)), position: position,
+                tokens: document.aligned.count, lossless: decoded == textBytes))
         }
-        finish("pack", shard?.tokens ?? 0, since: start)
+        return (tokens, (shard, records))
+    }
+}
 
-        return UnitCommit(key: unit.key, firstLine: unit.firstLine, lineCount: unit.records.count,
-                          byteOffset: unit.byteOffset, byteLength: unit.byteLength, shard: shard,
-                          documents: records, quarantined: quarantined.sorted { ($0.line, $0.stage) < ($1.line, $1.stage) },
-                          stages: stages)
+/// The timing of each stage of one unit, reported as each finishes.
+private struct StageClock {
+    let stageDone: ((StageTiming) -> Void)?
+    var stages: [StageTiming] = []
+
+    /// Runs one stage, recording its item count and wall time.
+    mutating func timed<T>(_ stage: UnitStage, _ body: () throws -> (items: Int, T)) rethrows -> T {
+        let start = Date()
+        let (items, result) = try body()
+        let timing = StageTiming(stage: stage, items: items, seconds: Date().timeIntervalSince(start))
+        stages.append(timing)
+        stageDone?(timing)
+        return result
+    }
+}
+
+/// The records of one unit set aside, with the stage that refused them.
+private struct UnitQuarantine {
+    let unit: WorkUnit
+    var records: [QuarantinedRecord] = []
+
+    mutating func reject(_ document: InputDocument, stage: UnitStage, _ reason: String) {
+        records.append(QuarantinedRecord(
+            path: unit.file.path, line: document.line, byteOffset: document.byteOffset, stage: stage.rawValue,
+            reason: reason, excerpt: String(document.content.text.prefix(120))))
     }
 }

@@ -36,7 +36,7 @@ public struct ShardRecord: Sendable, Equatable, Codable {
 
 /// Time and volume of one stage of one unit.
 public struct StageTiming: Sendable {
-    public var stage: String
+    public var stage: UnitStage
     public var items: Int
     public var seconds: Double
 }
@@ -191,7 +191,7 @@ public final class ProvenanceStore: @unchecked Sendable {
             INSERT OR REPLACE INTO unit_stages(input_id, ordinal, stage, status, items, seconds)
             VALUES (?, ?, ?, 'done', ?, ?)
             """,
-            arguments: [key.input, key.ordinal, timing.stage, timing.items, timing.seconds])
+            arguments: [key.input, key.ordinal, timing.stage.rawValue, timing.items, timing.seconds])
     }
 
     /// Commits a finished unit: its shard, documents, quarantined records and stages.
