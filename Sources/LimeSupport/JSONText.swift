@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes JSON text by hand where key order matters (JSONL outputs keep the documented order).
 public enum JSONText {
     /// `s` as a JSON string literal (quotes included).
@@ -28,5 +30,16 @@ public enum JSONText {
     /// A JSON array of strings.
     public static func array(_ values: [String]) -> String {
         "[" + values.map(quote).joined(separator: ",") + "]"
+    }
+}
+
+/// One JSON object on one line, encoded from an `Encodable` report (keys sorted, so the
+/// line is the same for the same values; names come from the type's coding keys).
+public enum JSONLine {
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Reports hold plain numbers and strings: encoding cannot fail.
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeCompute
+import LimeSupport
 import LimeTransformer
 
 /// `lime bench`: measures the trainer's kernels and training throughput.
@@ -30,7 +31,21 @@ struct BenchMatmul: ParsableCommand {
 
     func run() throws {
         let r = MatmulBenchmark.run(m: m, k: k, n: n, threads: threads, transposeA: transposeA, transposeB: transposeB, repeats: repeats)
-        print(#"{"bench":"matmul","m":\#(m),"k":\#(k),"n":\#(n),"transpose_a":\#(transposeA),"transpose_b":\#(transposeB),"threads":\#(r.threads),"seconds":\#(String(format: "%.6f", r.seconds)),"gflops":\#(String(format: "%.2f", r.gflops))}"#)
+        print(JSONLine.encode(Line(m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB,
+                                   threads: r.threads, seconds: r.seconds, gflops: r.gflops)))
+    }
+
+    /// The line `bench matmul` prints (read by Pipelines/bench/bench_kernels.py).
+    struct Line: Encodable {
+        var bench = "matmul"
+        var m, k, n: Int
+        var transposeA, transposeB: Bool
+        var threads: Int
+        var seconds, gflops: Double
+        enum CodingKeys: String, CodingKey {
+            case bench, m, k, n, threads, seconds, gflops
+            case transposeA = "transpose_a", transposeB = "transpose_b"
+        }
     }
 }
 
@@ -57,18 +72,27 @@ struct BenchTrain: ParsableCommand {
         }
         let config = ModelConfig(vocabSize: vocab, contextLength: ctx, layers: layers, dModel: dModel, heads: heads, mlpWidth: mlp, metadataVocabSizes: meta)
         let r = try TrainBenchmark.run(config: config, batch: batch, threads: threads, steps: max(1, steps), profile: profile)
-        var fields = [
-            #""bench":"train""#, #""params":\#(r.parameters)"#, #""threads":\#(r.threads)"#,
-            #""tokens_per_step":\#(r.tokensPerStep)"#, #""step_seconds":\#(String(format: "%.4f", r.stepSeconds))"#,
-            #""tokens_per_s":\#(String(format: "%.1f", r.tokensPerSecond))"#,
-            #""tokens_per_cpu_s":\#(String(format: "%.1f", r.tokensPerCPUSecond))"#, #""loss":\#(String(format: "%.4f", r.finalLoss))"#,
-        ]
-        fields.append(#""tasks_per_thread":[\#(r.tasksPerThread.map(String.init).joined(separator: ","))]"#)
-        if let a = r.allocationsPerStep { fields.append(#""allocations_per_step":\#(a)"#) }
-        if profile {
-            let shares = r.profile.map { #""\#($0.0)":\#(String(format: "%.4f", $0.1))"# }.joined(separator: ",")
-            fields.append(#""profile":{\#(shares)}"#)
+        print(JSONLine.encode(Line(
+            params: r.parameters, threads: r.threads, tokensPerStep: r.tokensPerStep, stepSeconds: r.stepSeconds,
+            tokensPerSecond: r.tokensPerSecond, tokensPerCPUSecond: r.tokensPerCPUSecond, loss: Double(r.finalLoss),
+            tasksPerThread: r.tasksPerThread, allocationsPerStep: r.allocationsPerStep,
+            profile: profile ? Dictionary(r.profile.map { ($0.0, $0.1) }, uniquingKeysWith: +) : nil)))
+    }
+
+    /// The line `bench train` prints (read by the kernel and allocation checks).
+    struct Line: Encodable {
+        var bench = "train"
+        var params, threads, tokensPerStep: Int
+        var stepSeconds, tokensPerSecond, tokensPerCPUSecond, loss: Double
+        var tasksPerThread: [Int]
+        var allocationsPerStep: Double?
+        /// Share of step time per kernel family, with --profile.
+        var profile: [String: Double]?
+        enum CodingKeys: String, CodingKey {
+            case bench, params, threads, loss, profile
+            case tokensPerStep = "tokens_per_step", stepSeconds = "step_seconds", tokensPerSecond = "tokens_per_s"
+            case tokensPerCPUSecond = "tokens_per_cpu_s", tasksPerThread = "tasks_per_thread"
+            case allocationsPerStep = "allocations_per_step"
         }
-        print("{" + fields.joined(separator: ",") + "}")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LimeSupport
 import LimeText
 
 /// `lime pretokenize`: spaCy-compatible pre-tokenization of a JSON-lines file, timed.
@@ -17,6 +18,17 @@ struct Pretokenize: ParsableCommand {
 
     func run() throws {
         let r = try PretokenizeFileRun.run(input: input, output: output, repeats: repeats)
-        print(#"{"documents":\#(r.documents),"bytes":\#(r.bytes),"tokens":\#(r.tokens),"seconds":\#(String(format: "%.6f", r.seconds)),"cpu_seconds":\#(String(format: "%.6f", r.cpuSeconds)),"tokens_per_second":\#(String(format: "%.0f", r.tokensPerSecond))}"#)
+        print(JSONLine.encode(Line(documents: r.documents, bytes: r.bytes, tokens: r.tokens, seconds: r.seconds,
+                                   cpuSeconds: r.cpuSeconds, tokensPerSecond: r.tokensPerSecond)))
+    }
+
+    /// The line `pretokenize` prints (read by Pipelines/bench/pretokenize_bench.py).
+    struct Line: Encodable {
+        var documents, bytes, tokens: Int
+        var seconds, cpuSeconds, tokensPerSecond: Double
+        enum CodingKeys: String, CodingKey {
+            case documents, bytes, tokens, seconds
+            case cpuSeconds = "cpu_seconds", tokensPerSecond = "tokens_per_second"
+        }
     }
 }

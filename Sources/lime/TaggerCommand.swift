@@ -199,9 +199,27 @@ struct TaggerEval: ParsableCommand {
         }
         var json: String {
             let e = evaluation
-            return String(format: #"{"tokens":%d,"seconds":%.6f,"cpu_seconds":%.6f,"tokens_per_second":%.1f,"tokens_per_cpu_second":%.1f,"token_f1":%.6f,"tag_accuracy":%.6f,"pos_accuracy":%.6f,"entity_precision":%.6f,"entity_recall":%.6f,"entity_f1":%.6f,"reference_entities":%d,"peak_rss_mb":%.1f}"#,
-                          tokens, seconds, cpuSeconds, Double(tokens) / max(seconds, 1e-9), Double(tokens) / max(cpuSeconds, 1e-9), e.tokenF1, e.tagAccuracy, e.posAccuracy,
-                          e.entityPrecision, e.entityRecall, e.entityF1, e.referenceEntities, peakResidentMegabytes())
+            return JSONLine.encode(Line(
+                tokens: tokens, seconds: seconds, cpuSeconds: cpuSeconds, tokensPerSecond: Double(tokens) / max(seconds, 1e-9),
+                tokensPerCPUSecond: Double(tokens) / max(cpuSeconds, 1e-9), tokenF1: e.tokenF1, tagAccuracy: e.tagAccuracy,
+                posAccuracy: e.posAccuracy, entityPrecision: e.entityPrecision, entityRecall: e.entityRecall, entityF1: e.entityF1,
+                referenceEntities: e.referenceEntities, peakRSSMegabytes: peakResidentMegabytes()))
+        }
+
+        /// The line `tagger eval --json` prints (read by Pipelines/tagger/bench_annotate.py).
+        struct Line: Encodable {
+            var tokens: Int
+            var seconds, cpuSeconds, tokensPerSecond, tokensPerCPUSecond: Double
+            var tokenF1, tagAccuracy, posAccuracy, entityPrecision, entityRecall, entityF1: Double
+            var referenceEntities: Int
+            var peakRSSMegabytes: Double
+            enum CodingKeys: String, CodingKey {
+                case tokens, seconds
+                case cpuSeconds = "cpu_seconds", tokensPerSecond = "tokens_per_second", tokensPerCPUSecond = "tokens_per_cpu_second"
+                case tokenF1 = "token_f1", tagAccuracy = "tag_accuracy", posAccuracy = "pos_accuracy"
+                case entityPrecision = "entity_precision", entityRecall = "entity_recall", entityF1 = "entity_f1"
+                case referenceEntities = "reference_entities", peakRSSMegabytes = "peak_rss_mb"
+            }
         }
     }
 
@@ -298,9 +316,9 @@ struct TaggerAnnotate: ParsableCommand {
         }
         try AtomicFile.write(out, to: output)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        standardError(String(format: #"{"documents":%d,"tokens":%d,"seconds":%.6f,"cpu_seconds":%.6f,"tokens_per_second":%.1f,"tokens_per_cpu_second":%.1f}"#,
-                             documents.count, tokens, seconds, cpuSeconds, Double(tokens) / max(seconds, 1e-9),
-                             Double(tokens) / max(cpuSeconds, 1e-9)))
+        standardError(JSONLine.encode(TimingLine(
+            documents: documents.count, tokens: tokens, seconds: seconds, cpuSeconds: cpuSeconds,
+            tokensPerSecond: Double(tokens) / max(seconds, 1e-9), tokensPerCPUSecond: Double(tokens) / max(cpuSeconds, 1e-9))))
     }
 }
 
@@ -318,4 +336,14 @@ func peakResidentMegabytes() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
+}
+
+/// The timing line `tagger annotate` writes to stderr (read by the annotate benchmark).
+struct TimingLine: Encodable {
+    var documents, tokens: Int
+    var seconds, cpuSeconds, tokensPerSecond, tokensPerCPUSecond: Double
+    enum CodingKeys: String, CodingKey {
+        case documents, tokens, seconds
+        case cpuSeconds = "cpu_seconds", tokensPerSecond = "tokens_per_second", tokensPerCPUSecond = "tokens_per_cpu_second"
+    }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import LimeSupport
 
 /// One timing of `HFTokenizer` over a corpus (for `lime tokenizer encode-bench` and
 /// `Pipelines/bench/bench_hf_tokenizer.py`).
-public struct HFTokenizerBenchmark: Sendable {
+public struct HFTokenizerBenchmark: Sendable, Encodable {
     public let documents: Int
     public let bytes: Int
     public let tokens: Int
@@ -13,9 +14,21 @@ public struct HFTokenizerBenchmark: Sendable {
     public var tokensPerSecond: Double { Double(tokens) / seconds }
 
     /// The line `encode-bench` prints, read by the bench script.
-    public var jsonLine: String {
-        #"{"documents": \#(documents), "bytes": \#(bytes), "tokens": \#(tokens), "id_sum": \#(idSum), "#
-            + #""seconds": \#(seconds), "tokens_per_second": \#(tokensPerSecond)}"#
+    public var jsonLine: String { JSONLine.encode(self) }
+
+    enum CodingKeys: String, CodingKey {
+        case documents, bytes, tokens, seconds
+        case idSum = "id_sum", tokensPerSecond = "tokens_per_second"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(idSum, forKey: .idSum)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(tokensPerSecond, forKey: .tokensPerSecond)
     }
 }
 
