@@ -13,7 +13,14 @@ cpuFlags = environment["LIME_NATIVE"] == "1"
     : ["-Xcc", "-march=x86-64-v3"]
 #endif
 
+// Checked arithmetic and bounds everywhere except the numeric kernels, where the
+// benchmarks show `-Ounchecked` matters (matmul, tagger, transformer): see README,
+// "Benchmarks". SQLite, provenance, pipeline and CLI code keep every check.
 let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags),
+    .unsafeFlags(["-wmo"], .when(configuration: .release)),
+]
+let kernelSettings: [SwiftSetting] = [
     .unsafeFlags(cpuFlags),
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
@@ -62,10 +69,10 @@ let package = Package(
 
         // Compute: matmul and its micro-kernel, thread pool, fast math, random generators,
         // timing. Under both the tagger and the transformer.
-        .target(name: "LimeCompute", swiftSettings: swiftSettings),
+        .target(name: "LimeCompute", swiftSettings: kernelSettings),
 
         // Text: pre-tokenizer, tag sets, annotations, the native tagger.
-        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeCompute"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeCompute"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
 
         // Data pipeline: input, annotation backends, subword alignment, shards, provenance.
         .target(
@@ -80,7 +87,7 @@ let package = Package(
         ),
 
         // The transformer: layer kernels, model (forward, backward), AdamW, benchmarks.
-        .target(name: "LimeTransformer", dependencies: ["LimeCompute"], swiftSettings: swiftSettings),
+        .target(name: "LimeTransformer", dependencies: ["LimeCompute"], swiftSettings: kernelSettings),
 
         // LIME training on shards: data loader, variants, checkpoints, evaluation, generation.
         .target(name: "LimeTraining", dependencies: ["LimeSupport", "LimeCompute", "LimeText", "LimeData", "LimeTransformer"], swiftSettings: swiftSettings),
