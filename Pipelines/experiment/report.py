@@ -33,6 +33,10 @@ def load(run):
 
 
 def svg(series, key, label, path):
+    """A line chart per variant as SVG. Kept hand-written (about 25 lines) rather than
+    matplotlib: two line charts do not justify a plotting stack (matplotlib, its fonts and
+    numpy build deps) in `make deps` for every user; the per-seed charts of a multi-seed
+    experiment would be the point to switch."""
     w, h, m = 640, 400, 60
     xs = [p["tokens"] for s in series.values() for p in s]
     ys = [p[key] for s in series.values() for p in s if math.isfinite(p[key])]
