@@ -48,7 +48,27 @@ struct Run: ParsableCommand {
         if meter.enabled {
             pipeline.progress = { documents, bytes, total in meter.update(documents: documents, bytes: bytes, total: total) }
         }
-        let summary = try pipeline.run()
+        // SIGINT / SIGTERM: finish and commit the units in progress, then stop (kill -9 also
+        // leaves a resumable directory, only with those units to redo).
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("\nlime run: signal \(number): finishing the units in progress, then stopping\n".utf8))
+                pipeline.requestStop()
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let summary: RunSummary
+        do {
+            summary = try pipeline.run()
+        } catch let interrupted as PipelineInterrupted {
+            meter.finish()
+            FileHandle.standardError.write(Data("lime run: \(interrupted)\n".utf8))
+            throw ExitCode(130)
+        }
         meter.finish()
         let mb = Double(summary.bytesRead) / 1e6
         print("""

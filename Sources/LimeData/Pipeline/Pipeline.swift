@@ -36,6 +36,20 @@ public final class Pipeline {
     /// Called once with the tokenizer the run uses (the given one or the default).
     public var tokenizerUsed: ((any SubwordTokenizer) -> Void)?
 
+    private let stopLock = NSLock()
+    private var stopRequested = false
+    private var activeWork: BlockingQueue<WorkUnit>?
+
+    /// Asks a running `run()` to stop (e.g. on SIGINT or SIGTERM): no new unit starts, the
+    /// units in progress finish and are committed, and `run()` throws `PipelineInterrupted`.
+    /// A rerun resumes. Safe to call from any thread, before or during `run()`.
+    public func requestStop() {
+        stopLock.withLock {
+            stopRequested = true
+            activeWork?.close()
+        }
+    }
+
     public init(inputs: [String], directory: String, config: PipelineConfig, partition: Partition? = nil,
                 makeAnnotator: @escaping () throws -> Annotator) {
         self.inputs = inputs
@@ -102,6 +116,10 @@ public final class Pipeline {
                                 vocabSize: model.vocabSize, zstdLevel: config.zstdLevel),
             parser: DocumentParser(textField: config.textField, idField: config.idField, allowTokens: true),
             shardDirectory: shardDirectory, workers: workers, work: BlockingQueue<WorkUnit>(capacity: workers))
+        stopLock.withLock {
+            activeWork = context.work
+            if stopRequested { context.work.close() }
+        }
         startReader(context)
         startWorkers(context, first: probe)
         var summary = RunSummary(directory: directory)
@@ -115,6 +133,10 @@ public final class Pipeline {
         if let firstError {
             try? store.finishRun(runID, status: "failed", documents: summary.documents, quarantined: summary.quarantined)
             throw firstError
+        }
+        if context.counters.readerStopped {
+            try store.finishRun(runID, status: "interrupted", documents: summary.documents, quarantined: summary.quarantined)
+            throw PipelineInterrupted(directory: directory, unitsCommitted: summary.unitsProcessed)
         }
         summary.manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA)
         summary.complete = partition == nil
@@ -167,9 +189,22 @@ final class Counters: @unchecked Sendable {
     func addBytes(_ n: Int64) { lock.withLock { _bytes += n } }
     func addSkipped() { lock.withLock { _skipped += 1 } }
     func addQuarantined(_ n: Int) { lock.withLock { _quarantined += n } }
+    /// Whether the reader stopped before the end of the inputs (the work queue was closed).
+    private var _readerStopped = false
+    var readerStopped: Bool { lock.withLock { _readerStopped } }
+    func setReaderStopped() { lock.withLock { _readerStopped = true } }
 }
 
 /// The version of lime recorded in provenance.
 public enum LimeVersion {
     public static let string = "0.1.0"
+}
+
+/// `Pipeline.run` stopped on request: the units committed so far are kept, a rerun resumes.
+public struct PipelineInterrupted: Error, CustomStringConvertible, Sendable {
+    public let directory: String
+    public let unitsCommitted: Int
+    public var description: String {
+        "\(directory): stopped on request after committing \(unitsCommitted) units this run; run the same command again to resume"
+    }
 }

@@ -32,7 +32,10 @@ extension Pipeline {
                         if !context.work.push(unit) { stopped = true }
                         return !stopped
                     }
-                    if stopped { break }
+                    if stopped {
+                        context.counters.setReaderStopped()
+                        break
+                    }
                     context.counters.addBytes(records.rawBytesRead - lastRaw)
                     if let previous = try context.store.recordInputRead(index: file.index, sha256: Hashing.hex(records.sha256)) {
                         throw PipelineError("\(file.path): content changed since an earlier run (SHA-256 was \(previous))")
@@ -92,7 +95,9 @@ extension Pipeline {
             switch event {
             case .committed(let unit):
                 do {
-                    try context.store.commit(unit)
+                    do { try context.store.commit(unit) } catch {
+                        throw PipelineError("committing unit \(unit.key.input).\(unit.key.ordinal): \(error)")
+                    }
                     summary.unitsProcessed += 1
                     summary.documents += unit.documents.count
                     summary.tokens += unit.shard?.tokens ?? 0

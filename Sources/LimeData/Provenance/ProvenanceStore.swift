@@ -68,8 +68,12 @@ public final class ProvenanceStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         configuration.busyMode = .timeout(10)
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.write { db in try db.execute(sql: ProvenanceSchema.sql) }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw PipelineError("\(path): cannot open the provenance database: \(error.message ?? "\(error)")")
+        }
+        try write { db in try db.execute(sql: ProvenanceSchema.sql) }
     }
 
     // MARK: configuration and components
@@ -85,7 +89,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     public func setConfig(_ values: [String: String]) throws {
-        try queue.write { db in
+        try write { db in
             for (key, value) in values.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", arguments: [key, value])
             }
@@ -93,7 +97,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     public func setComponent(name: String, version: String?, path: String?, sha256: String?) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO components(name, version, path, sha256) VALUES (?, ?, ?, ?)",
                 arguments: [name, version, path, sha256])
@@ -111,7 +115,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     // MARK: runs
 
     public func beginRun(command: String, partition: String?, workers: Int) throws -> Int64 {
-        try queue.write { db in
+        try write { db in
             try db.execute(
                 sql: "INSERT INTO runs(started_at, command, partition, workers, status) VALUES (?, ?, ?, ?, 'running')",
                 arguments: [Self.now(), command, partition, workers])
@@ -120,7 +124,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     public func finishRun(_ id: Int64, status: String, documents: Int, quarantined: Int) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(
                 sql: "UPDATE runs SET finished_at = ?, status = ?, documents = ?, quarantined = ? WHERE id = ?",
                 arguments: [Self.now(), status, documents, quarantined, id])
@@ -131,7 +135,7 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     /// Registers the run's inputs; returns the paths already registered whose size changed.
     public func registerInputs(_ inputs: [InputFile]) throws -> [String] {
-        try queue.write { db in
+        try write { db in
             var changed: [String] = []
             for input in inputs {
                 if let row = try Row.fetchOne(db, sql: "SELECT size FROM inputs WHERE id = ?", arguments: [input.index]) {
@@ -150,7 +154,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     /// Records a file's hash once it has been read whole; returns the hash recorded by an
     /// earlier run if it differs.
     public func recordInputRead(index: Int, sha256: String) throws -> String? {
-        try queue.write { db in
+        try write { db in
             let previous = try String.fetchOne(db, sql: "SELECT sha256 FROM inputs WHERE id = ?", arguments: [index])
             if let previous, previous != sha256 { return previous }
             try db.execute(sql: "UPDATE inputs SET sha256 = ?, status = 'read' WHERE id = ?", arguments: [sha256, index])
@@ -159,7 +163,7 @@ public final class ProvenanceStore: @unchecked Sendable {
     }
 
     public func recordInputUnreadable(_ input: InputFile, reason: String) throws {
-        try queue.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE inputs SET status = 'unreadable' WHERE id = ?", arguments: [input.index])
             try db.execute(
                 sql: """
@@ -182,7 +186,7 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     /// Records that a stage finished for a unit not yet committed (for `lime status`).
     public func recordStage(_ key: UnitKey, _ timing: StageTiming) throws {
-        try queue.write { db in try Self.insertStage(db, key, timing) }
+        try write { db in try Self.insertStage(db, key, timing) }
     }
 
     private static func insertStage(_ db: Database, _ key: UnitKey, _ timing: StageTiming) throws {
@@ -196,7 +200,7 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     /// Commits a finished unit: its shard, documents, quarantined records and stages.
     public func commit(_ unit: UnitCommit) throws {
-        try queue.write { db in
+        try write { db in
             let key = unit.key
             try db.execute(sql: "DELETE FROM documents WHERE shard = ?", arguments: [unit.shard?.file ?? ""])
             try db.execute(
@@ -235,6 +239,16 @@ public final class ProvenanceStore: @unchecked Sendable {
                     key.input, record.line, record.byteOffset, record.path, record.stage, record.reason, record.excerpt,
                 ])
             }
+        }
+    }
+
+    /// A write transaction whose failure (a full disk, a file-size limit, a read-only
+    /// directory) is reported naming the database file.
+    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(updates)
+        } catch let error as DatabaseError {
+            throw PipelineError("\(path): cannot write the provenance database: \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue); disk full or a file-size limit?)")
         }
     }
 
