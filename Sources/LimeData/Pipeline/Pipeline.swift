@@ -40,6 +40,9 @@ public final class Pipeline {
     private var stopRequested = false
     private var activeWork: BlockingQueue<WorkUnit>?
 
+    /// Whether a stop was requested.
+    var isStopping: Bool { stopLock.withLock { stopRequested } }
+
     /// Asks a running `run()` to stop (e.g. on SIGINT or SIGTERM): no new unit starts, the
     /// units in progress finish and are committed, and `run()` throws `PipelineInterrupted`.
     /// A rerun resumes. Safe to call from any thread, before or during `run()`.
@@ -189,7 +192,8 @@ final class Counters: @unchecked Sendable {
     func addBytes(_ n: Int64) { lock.withLock { _bytes += n } }
     func addSkipped() { lock.withLock { _skipped += 1 } }
     func addQuarantined(_ n: Int) { lock.withLock { _quarantined += n } }
-    /// Whether the reader stopped before the end of the inputs (the work queue was closed).
+    /// Whether a unit was left undone: the reader stopped before the end of the inputs (the
+    /// work queue was closed) or a worker, asked to stop, did not start a queued unit.
     private var _readerStopped = false
     var readerStopped: Bool { lock.withLock { _readerStopped } }
     func setReaderStopped() { lock.withLock { _readerStopped = true } }

@@ -66,7 +66,13 @@ extension Pipeline {
                         aligner: SubwordAligner(model: context.model, mode: config.mode, cacheCapacity: config.cacheSize),
                         parser: context.parser, writer: context.writer, shardDirectory: context.shardDirectory,
                         batchSize: config.batchSize)
+                    // After a stop request, units still queued are left for the rerun: only
+                    // the ones already in progress finish.
                     while let unit = context.work.pop() {
+                        if self.isStopping {
+                            context.counters.setReaderStopped()  // the run is incomplete
+                            break
+                        }
                         let key = unit.key
                         let commit = try processor.process(unit) { timing in
                             if timing.stage != .pack { try? context.store.recordStage(key, timing) }
