@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LimeData
 import LimeSupport
-import LimeText
 
 /// `lime view DIR`: a self-contained HTML page of a sample of annotated documents.
 struct View: ParsableCommand {
@@ -26,9 +25,7 @@ struct View: ParsableCommand {
         let sample = try DatasetSample.load(directory: directory, tokenizer: model, documents: documents, maxPieces: maxPieces)
         let path = output ?? (directory as NSString).appendingPathComponent("view.html")
         try AtomicFile.write(try DatasetPage.html(sample), to: path)
-        let spans = sample.documents.reduce(0) { total, document in
-            total + zip(document.ner, document.wordStart).filter { ner, start in start == 1 && TagSets.ner.label(ner).hasPrefix("B-") }.count
-        }
+        let spans = sample.documents.reduce(0) { $0 + $1.entitiesShown }
         print("lime view: \(sample.documents.count) documents (\(spans) entities) of \(sample.counts.documents) -> \(path)")
     }
 }

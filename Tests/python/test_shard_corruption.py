@@ -18,17 +18,11 @@ from hypothesis import strategies as st
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "Pipelines", "python"))
 from lime_shards import Dataset, LimeIterableDataset, Shard, ShardFormatError  # noqa: E402
+from test_swift_shards import FIXTURE, lime_binary  # noqa: E402
 
-FIXTURE = os.path.join(ROOT, "Tests", "LimeDataTests", "Fixtures", "real-text.jsonl")
 SECTIONS = ("tokens", "tag", "pos", "ner", "word_start", "doc_offsets", "doc_ids")
 SETTINGS = settings(max_examples=200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def lime_binary():
-    path = os.environ.get("LIME_BIN", os.path.join(ROOT, ".build", "debug", "lime"))
-    assert os.access(path, os.X_OK), f"{path}: lime binary not built (run `swift build` first)"
-    return path
 
 
 @pytest.fixture(scope="module")

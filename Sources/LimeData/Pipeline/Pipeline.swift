@@ -137,7 +137,7 @@ public final class Pipeline {
             try? store.finishRun(runID, status: "failed", documents: summary.documents, quarantined: summary.quarantined)
             throw firstError
         }
-        if context.counters.readerStopped {
+        if context.counters.unitsLeftUndone {
             try store.finishRun(runID, status: "interrupted", documents: summary.documents, quarantined: summary.quarantined)
             throw PipelineInterrupted(directory: directory, unitsCommitted: summary.unitsProcessed)
         }
@@ -194,9 +194,9 @@ final class Counters: @unchecked Sendable {
     func addQuarantined(_ n: Int) { lock.withLock { _quarantined += n } }
     /// Whether a unit was left undone: the reader stopped before the end of the inputs (the
     /// work queue was closed) or a worker, asked to stop, did not start a queued unit.
-    private var _readerStopped = false
-    var readerStopped: Bool { lock.withLock { _readerStopped } }
-    func setReaderStopped() { lock.withLock { _readerStopped = true } }
+    private var _unitsLeftUndone = false
+    var unitsLeftUndone: Bool { lock.withLock { _unitsLeftUndone } }
+    func markUnitsLeftUndone() { lock.withLock { _unitsLeftUndone = true } }
 }
 
 /// The version of lime recorded in provenance.

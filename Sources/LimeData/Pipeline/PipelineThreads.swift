@@ -33,7 +33,7 @@ extension Pipeline {
                         return !stopped
                     }
                     if stopped {
-                        context.counters.setReaderStopped()
+                        context.counters.markUnitsLeftUndone()
                         break
                     }
                     context.counters.addBytes(records.rawBytesRead - lastRaw)
@@ -70,7 +70,7 @@ extension Pipeline {
                     // the ones already in progress finish.
                     while let unit = context.work.pop() {
                         if self.isStopping {
-                            context.counters.setReaderStopped()  // the run is incomplete
+                            context.counters.markUnitsLeftUndone()
                             break
                         }
                         let key = unit.key

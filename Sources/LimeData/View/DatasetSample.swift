@@ -19,6 +19,11 @@ public struct DatasetSample: Encodable {
         /// Pieces the document has beyond those shown.
         public var truncated: Int
 
+        /// Entities beginning in the pieces shown.
+        public var entitiesShown: Int {
+            zip(ner, wordStart).filter { ner, start in start == 1 && DatasetSample.entityStarted(ner: ner) != nil }.count
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, shard, input, line, pieces, tag, pos, ner, truncated
             case wordStart = "word_start"
@@ -66,12 +71,13 @@ public struct DatasetSample: Encodable {
         }
         // Round robin over shards, so the sample spans the dataset.
         var picked: [Document] = []
+        var origins: [Int: [Int: (input: String, line: Int)]] = [:]  // per shard, read once
         var depth = 0
         while picked.count < limit && perShard.contains(where: { depth < $0.count }) {
             for (index, documents) in perShard.enumerated() where depth < documents.count && picked.count < limit {
                 let file = manifest.shards[index].file
-                let origin = try store.documentOrigins(shard: file)[depth]
-                picked.append(view(documents[depth], shard: file, origin: origin, tokenizer: tokenizer, maxPieces: maxPieces))
+                if origins[index] == nil { origins[index] = try store.documentOrigins(shard: file) }
+                picked.append(view(documents[depth], shard: file, origin: origins[index]?[depth], tokenizer: tokenizer, maxPieces: maxPieces))
             }
             depth += 1
         }
@@ -88,9 +94,14 @@ public struct DatasetSample: Encodable {
         for index in 0..<document.count where document.wordStart[index] == 1 {
             counts.words += 1
             counts.tags[TagSets.tag.label(document.tag[index]), default: 0] += 1
-            let ner = TagSets.ner.label(document.ner[index])
-            if ner.hasPrefix("B-") { counts.entities[String(ner.dropFirst(2)), default: 0] += 1 }
+            if let type = entityStarted(ner: document.ner[index]) { counts.entities[type, default: 0] += 1 }
         }
+    }
+
+    /// The entity type a word with this NER id begins (`B-TYPE`), if any.
+    static func entityStarted(ner: UInt8) -> String? {
+        let label = TagSets.ner.label(ner)
+        return label.hasPrefix("B-") ? String(label.dropFirst(2)) : nil
     }
 
     private static func view(_ document: AlignedDocument, shard: String, origin: (input: String, line: Int)?,

@@ -8,12 +8,13 @@ import LimeSupport
 public final class ShardDataset: @unchecked Sendable {
     public let directory: String
     public let manifest: Manifest
-    /// The tokenizer's `</s>` id, placed after every document.
+    /// The tokenizer's document separator (`</s>`, `<|endoftext|>`), placed after every document.
     public let separator: Int32
     public let vocabSize: Int
 
-    /// Opens `directory`; `separator` defaults to `</s>` of the manifest's tokenizer
-    /// (found at `tokenizer`, else beside the shards, else at the path in provenance).
+    /// Opens `directory`; `separator` defaults to the document separator of the manifest's
+    /// tokenizer (found at `tokenizer`, beside the shards, at the path in provenance, or,
+    /// for lime's default tokenizer, in this build).
     public init(directory: String, tokenizer: String? = nil, separator: Int32? = nil) throws {
         self.directory = directory
         manifest = try Manifest.read(from: directory)
@@ -53,7 +54,7 @@ public final class ShardDataset: @unchecked Sendable {
         return path
     }
 
-    /// `</s>` of the tokenizer at `path`, which must have the manifest's SHA-256.
+    /// The document separator of the tokenizer at `path`, which must have the manifest's SHA-256.
     public static func eosID(path: String, sha256: String) throws -> Int32 {
         let model = try TokenizerLoader.load(path: path)
         guard model.sha256 == sha256 else {
