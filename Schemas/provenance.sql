@@ -1,8 +1,9 @@
--- lime provenance database, schema version 1.
+-- lime provenance database, schema version 2 (version 1 lacked stage_outputs;
+-- opening a version 1 database adds the table).
 -- One database per output directory: what went in, how it was processed, where
 -- every document went, and every record that was set aside.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- Key/value settings fixed by the first run of the directory (JSON values).
 -- A later run (resume) must present the same configuration.
@@ -106,4 +107,22 @@ CREATE TABLE IF NOT EXISTS shards (
     tokens    INTEGER NOT NULL,
     bytes     INTEGER NOT NULL,
     sha256    TEXT NOT NULL
+);
+
+-- Outputs of the stages before packing, per unit: the annotate stage's annotation
+-- files, which a run with another tokenizer re-aligns and re-packs without annotating.
+-- In a shard set's own database (shard-sets/NAME/), the rows name the annotations each
+-- unit's shard was made from, and whether they were reused or made by that run.
+CREATE TABLE IF NOT EXISTS stage_outputs (
+    stage        TEXT NOT NULL,    -- annotate
+    input_id     INTEGER NOT NULL,
+    ordinal      INTEGER NOT NULL,
+    component    TEXT NOT NULL,    -- SHA-256 of the annotator fingerprint
+    input_sha256 TEXT NOT NULL,    -- of the unit's input lines
+    file         TEXT NOT NULL,    -- path relative to the dataset directory
+    sha256       TEXT NOT NULL,    -- of the file
+    bytes        INTEGER NOT NULL,
+    documents    INTEGER NOT NULL,
+    status       TEXT NOT NULL,    -- kept | dropped | reused | made
+    PRIMARY KEY (stage, input_id, ordinal, component)
 );

@@ -11,6 +11,16 @@ public enum Hashing {
         Array(SHA256.hash(data: data))
     }
 
+    /// SHA-256 of `parts`, each followed by `terminator` (lines of a file, say).
+    public static func sha256(lines parts: [[UInt8]], terminator: UInt8 = 0x0A) -> [UInt8] {
+        var hasher = SHA256()
+        for part in parts {
+            hasher.update(data: part)
+            hasher.update(data: [terminator])
+        }
+        return Array(hasher.finalize())
+    }
+
     public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()

@@ -15,6 +15,8 @@ struct Annotate: ParsableCommand {
     var annotator = "native"
     @Option(name: .long, help: "JSONL field holding the text.")
     var textField = "text"
+    @Flag(name: .long, help: "Also write each document's text, so that `lime run` reads the output back losslessly.")
+    var includeText = false
 
     func run() throws {
         var settings = PipelineConfig()
@@ -22,6 +24,7 @@ struct Annotate: ParsableCommand {
         let backend = try AnnotatorFactory.maker(name: annotator, config: settings)()
         var job = AnnotateJob(input: input, output: output)
         job.textField = textField
+        job.includeText = includeText
         let summary = try job.run(annotator: backend)
         for record in summary.quarantined {
             FileHandle.standardError.write(Data("quarantined \(record.path):\(record.line): \(record.reason)\n".utf8))

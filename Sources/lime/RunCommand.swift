@@ -72,13 +72,16 @@ struct Run: ParsableCommand {
         meter.finish()
         let mb = Double(summary.bytesRead) / 1e6
         print("""
-        lime run: \(summary.unitsProcessed) units processed, \(summary.unitsSkipped) already done
+        lime run: \(summary.unitsProcessed) units processed (\(summary.annotationsReused) from kept annotations), \(summary.unitsSkipped) already done
           documents: \(summary.documents) kept this run (\(summary.manifest?.documents ?? summary.documents) in the dataset)
           tokens:    \(summary.tokens) this run (\(summary.manifest?.tokens ?? summary.tokens) in the dataset)
           quarantined: \(summary.quarantined) this run, \(summary.quarantinedTotal) in all (see `lime status \(output) --quarantine`)
           input: \(String(format: "%.1f", mb)) MB in \(String(format: "%.1f", summary.seconds)) s (\(String(format: "%.2f", mb / max(summary.seconds, 1e-9))) MB/s)
-          shards: \(output)/shards (\(summary.manifest?.shards.count ?? 0) files), manifest: \(output)/manifest.json
+          shards: \(summary.directory)/shards (\(summary.manifest?.shards.count ?? 0) files), manifest: \(summary.directory)/manifest.json
         """)
+        if summary.directory != output {
+            print("  (\(output) was made with another tokenizer or annotator: this run wrote the shard set \(summary.directory); train on it with `lime train --data \(summary.directory)`)")
+        }
         if summary.quarantinedTotal > 0 { throw ExitCode(3) }
     }
 }

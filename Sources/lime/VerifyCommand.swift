@@ -10,11 +10,12 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let report = try DatasetVerifier.verify(directory: directory)
-        if report.ok {
-            print("ok: \(report.shards) shards, \(report.documents) documents, \(report.tokens) tokens")
+        let stages = try StageOutputsCheck.verify(directory: directory)
+        if report.ok && stages.problems.isEmpty {
+            print("ok: \(report.shards) shards, \(report.documents) documents, \(report.tokens) tokens; \(stages.files) annotation files, \(stages.documents) documents")
             return
         }
-        for problem in report.problems { print("error: \(problem)") }
+        for problem in report.problems + stages.problems { print("error: \(problem)") }
         throw ExitCode(1)
     }
 }

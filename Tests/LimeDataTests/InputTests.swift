@@ -87,6 +87,23 @@ import Testing
         }
     }
 
+    /// A U+FEFF opening a text value is part of the text (JSONSerialization alone drops it);
+    /// one opening the line is an encoding mark.
+    @Test func byteOrderMarksInsideValuesAreKept() throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let lines: [[UInt8]] = [
+            Array(#"{"id": "a", "text": ""#.utf8) + bom + Array(#"Hi"}"#.utf8),
+            bom + Array(#"{"id": "b", "text": "Hi"}"#.utf8),
+            Array(#"{"id": "c", "text": "x"#.utf8) + bom + Array(#"y"}"#.utf8),
+        ]
+        let input = try file("bom.jsonl", Array(lines.joined(separator: [0x0A])))
+        let texts = try records(input).map { record -> [UInt8] in
+            guard case .success(let document) = DocumentParser().parse(record, file: input) else { return [] }
+            return Array(document.content.text.utf8)
+        }
+        #expect(texts == [bom + Array("Hi".utf8), Array("Hi".utf8), Array("x".utf8) + bom + Array("y".utf8)])
+    }
+
     @Test func utf8Validation() {
         #expect(DocumentParser.firstInvalidUTF8(Array("héllo 東京 🙂".utf8)) == nil)
         #expect(DocumentParser.firstInvalidUTF8([0x61, 0xED, 0xA0, 0x80]) == 1)  // surrogate

@@ -11,6 +11,8 @@ public struct AnnotateJob {
     public var textField = "text"
     public var idField = "id"
     public var batchSize = 64
+    /// Also write each document's `text` (so `lime run` can read the output back losslessly).
+    public var includeText = false
 
     public init(input: String, output: String) {
         self.input = input
@@ -42,7 +44,7 @@ public struct AnnotateJob {
             for (document, result) in zip(pending, results) {
                 switch result {
                 case .success(let tokens):
-                    guard let line = Self.line(id: document.id, text: document.content.text, tokens: tokens) else {
+                    guard let line = Self.line(id: document.id, text: document.content.text, tokens: tokens, includeText: includeText) else {
                         summary.quarantined.append(QuarantinedRecord(
                             path: file.path, line: document.line, byteOffset: document.byteOffset, stage: UnitStage.annotate.rawValue,
                             reason: "annotator returned token offsets outside the text", excerpt: String(document.content.text.prefix(120))))
@@ -93,7 +95,9 @@ public struct AnnotateJob {
     }
 
     /// One output line for a document; nil if a token's offsets fall outside the text.
-    public static func line(id: String, text: String, tokens: [AnnotatedToken]) -> String? {
+    /// With `includeText`, the line also holds the document's `text` (then `lime run`
+    /// reads it back losslessly).
+    public static func line(id: String, text: String, tokens: [AnnotatedToken], includeText: Bool = false) -> String? {
         let utf8 = Array(text.utf8)
         var parts: [String] = []
         parts.reserveCapacity(tokens.count)
@@ -104,6 +108,7 @@ public struct AnnotateJob {
                 + "\"tag\":\(JSONText.quote(TagSets.tag.label(token.tag))),\"pos\":\(JSONText.quote(TagSets.pos.label(token.pos))),"
                 + "\"ent\":\(JSONText.quote(TagSets.ner.label(token.ner)))}")
         }
-        return "{\"id\":\(JSONText.quote(id)),\"tokens\":[\(parts.joined(separator: ","))]}\n"
+        let textField = includeText ? ",\"text\":\(JSONText.quote(text))" : ""
+        return "{\"id\":\(JSONText.quote(id))\(textField),\"tokens\":[\(parts.joined(separator: ","))]}\n"
     }
 }

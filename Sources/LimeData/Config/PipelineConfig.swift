@@ -27,6 +27,9 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Longer lines are quarantined without being held in memory.
     public var maxRecordBytes = 64 << 20
     public var zstdLevel: Int32 = 3
+    /// Keep the annotate stage's output (`annotations/`) after packing, so that a run with
+    /// another tokenizer re-packs without annotating again.
+    public var keepAnnotations = true
     /// Worker threads (default: the machine's cores).
     public var workers = ProcessInfo.processInfo.activeProcessorCount
 
@@ -65,8 +68,18 @@ public struct PipelineConfig: Sendable, Equatable {
         if let v = file.units?.documents { unitDocuments = v }
         if let v = file.units?.bytes { unitBytes = v }
         if let v = file.shards?.zstdLevel { zstdLevel = v }
+        if let v = file.stages?.keepAnnotations { keepAnnotations = v }
         if let v = file.workers { workers = v }
     }
+
+    /// The identity keys a run on an existing directory may change: those of the annotator
+    /// and of tokenizing and packing. Such a run writes another shard set of the same
+    /// documents (`shard-sets/NAME/`), reusing the annotations when only the tokenizer
+    /// side changed. Every other key is the documents' own and must match.
+    public static let shardSetKeys: Set<String> = [
+        "annotator", "spacy_model", "batch_size", "annotator_fingerprint",
+        "tokenizer_sha256", "tokenizer_mode", "zstd_level",
+    ]
 
     /// The settings that determine the output bytes: a resumed run must match them.
     public func identity() -> [String: String] {
@@ -120,5 +133,10 @@ struct ConfigFile: Decodable {
     var tokenizer: Tokenizer?
     var units: Units?
     var shards: Shards?
+    struct Stages: Decodable {
+        var keepAnnotations: Bool?
+        enum CodingKeys: String, CodingKey { case keepAnnotations = "keep_annotations" }
+    }
+    var stages: Stages?
     var workers: Int?
 }

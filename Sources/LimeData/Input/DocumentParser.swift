@@ -8,6 +8,9 @@ public struct InputDocument: Sendable {
     public var byteOffset: Int64
     /// Raw text, or pre-tokenized words (`"tokens": [...]` in JSONL input).
     public var content: AnnotatorDocument
+    /// Tokens with tags the input already carried (`lime annotate` or spaCy JSON), which
+    /// the pipeline keeps instead of annotating; nil for a document to annotate.
+    public var annotations: [AnnotatedToken]? = nil
 }
 
 
@@ -39,11 +42,15 @@ public struct DocumentParser: Sendable {
     public var idField: String
     /// Accept `"tokens": [strings]` in place of text.
     public var allowTokens: Bool
+    /// Accept annotated records (`"tokens": [objects]`, see `AnnotatedRecord`).
+    public var acceptAnnotations: Bool
 
-    public init(textField: String = "text", idField: String = "id", allowTokens: Bool = false) {
+    public init(textField: String = "text", idField: String = "id", allowTokens: Bool = false,
+                acceptAnnotations: Bool = false) {
         self.textField = textField
         self.idField = idField
         self.allowTokens = allowTokens
+        self.acceptAnnotations = acceptAnnotations
     }
 
     public func parse(_ record: RawRecord, file: InputFile) -> Result<InputDocument, QuarantinedRecord> {
@@ -66,7 +73,7 @@ public struct DocumentParser: Sendable {
             if record.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return reject("empty line") }
             let object: Any
             do {
-                object = try JSONSerialization.jsonObject(with: Data(record.bytes), options: [.fragmentsAllowed])
+                object = try JSONSerialization.jsonObject(with: Data(Self.escapingInnerBOMs(record.bytes)), options: [.fragmentsAllowed])
             } catch {
                 return reject("invalid JSON: \(Self.describe(error))")
             }
@@ -77,6 +84,17 @@ public struct DocumentParser: Sendable {
             case let value as String: id = value
             case let value as NSNumber: id = value.stringValue
             default: return reject("field '\(idField)' is neither a string nor a number")
+            }
+            if acceptAnnotations, let tokens = dictionary["tokens"] as? [Any], tokens.first is [String: Any] {
+                let text = dictionary[textField]
+                if let text, !(text is String) { return reject("field '\(textField)' is not a string") }
+                switch AnnotatedRecord.parse(dictionary, text: text as? String, textField: textField) {
+                case .success(let parsed):
+                    return .success(InputDocument(id: id, line: record.line, byteOffset: record.byteOffset,
+                                                  content: .text(parsed.text), annotations: parsed.tokens))
+                case .failure(let reason):
+                    return reject("annotated record: \(reason.message)")
+                }
             }
             if let value = dictionary[textField] {
                 guard let text = value as? String else { return reject("field '\(textField)' is not a string") }
@@ -119,6 +137,27 @@ public struct DocumentParser: Sendable {
             index += length
         }
         return nil
+    }
+
+    /// The record with every U+FEFF after its first byte written as the escape `\ufeff`:
+    /// Foundation's JSONSerialization drops a raw U+FEFF that opens a string value, which
+    /// would lose three bytes of such a document's text. (A U+FEFF opening the line is an
+    /// encoding mark and is left for the parser to skip.)
+    static func escapingInnerBOMs(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count > 3, bytes.dropFirst().contains(0xEF) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            if index > 0, bytes[index] == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+                out.append(contentsOf: Array("\\ufeff".utf8))
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
     }
 
     static func excerpt(_ bytes: [UInt8]) -> String {

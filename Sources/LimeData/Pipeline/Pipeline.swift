@@ -7,6 +7,8 @@ public struct RunSummary: Sendable {
     public var directory: String
     public var unitsProcessed = 0
     public var unitsSkipped = 0
+    /// Units packed from annotations kept by an earlier run (no annotation work).
+    public var annotationsReused = 0
     public var documents = 0
     public var tokens = 0
     /// Records quarantined by this invocation, and in the directory overall.
@@ -79,6 +81,10 @@ public final class Pipeline {
         let writer: ShardWriter
         let parser: DocumentParser
         let shardDirectory: String
+        /// The dataset's annotate-stage outputs, kept and reused per unit.
+        let annotations: AnnotationStage
+        /// Whether the run writes a shard set (`shard-sets/NAME/`) rather than the dataset's own shards.
+        let isShardSet: Bool
         let workers: Int
         let work: BlockingQueue<WorkUnit>
         let events = BlockingQueue<Event>(capacity: Int.max)
@@ -87,14 +93,15 @@ public final class Pipeline {
 
     /// Runs the pipeline: checks the directory's configuration identity, then a reader
     /// thread cuts the inputs into pending units, worker threads process them, and this
-    /// thread commits each finished unit; finally the manifest is written.
+    /// thread commits each finished unit; finally the manifest is written. When the
+    /// directory was made with another tokenizer or annotator, the run writes a further
+    /// shard set of the same documents under `shard-sets/NAME/` (see `ShardSetPlacement`),
+    /// reusing the kept annotations where the annotator is the same.
     public func run() throws -> RunSummary {
         let started = Date()
-        let shardDirectory = (directory as NSString).appendingPathComponent(Manifest.shardDirectory)
-        try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let lock = try RunLock(directory: directory)
         defer { withExtendedLifetime(lock) {} }
-        try removeTemporaryFiles(in: shardDirectory)
 
         let model = try TokenizerLoader.load(pathOrDefault: config.tokenizer)
         tokenizerUsed?(model)
@@ -104,8 +111,24 @@ public final class Pipeline {
         let probe = try makeAnnotator()
         let fingerprint = probe.fingerprint
 
-        let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
-        try checkIdentity(store: store, files: files, model: model, tagsetsSHA: tagsetsSHA, fingerprint: fingerprint)
+        let datasetStore = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
+        let identity = makeIdentity(files: files, model: model, tagsetsSHA: tagsetsSHA, fingerprint: fingerprint)
+        let placement = try ShardSetPlacement.resolve(identity: identity, existing: try datasetStore.config(), directory: directory)
+        if case .primary = placement, try datasetStore.config().isEmpty { try datasetStore.setConfig(identity) }
+        let output = placement.outputDirectory(in: directory)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let store = output == directory
+            ? datasetStore : try ProvenanceStore(path: (output as NSString).appendingPathComponent("provenance.sqlite"))
+        if output != directory { try checkShardSetIdentity(store: store, identity: identity, output: output) }
+        try recordComponents(store, model: model, fingerprint: fingerprint,
+                             fingerprintText: identity["annotator_fingerprint"] ?? "", tagsetsSHA: tagsetsSHA)
+        let shardDirectory = (output as NSString).appendingPathComponent(Manifest.shardDirectory)
+        try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true)
+        try removeTemporaryFiles(in: shardDirectory)
+        let annotations = AnnotationStage(datasetDirectory: directory, store: datasetStore,
+                                          fingerprint: identity["annotator_fingerprint"] ?? "", zstdLevel: config.zstdLevel)
+        try annotations.prepare()
+
         let changed = try store.registerInputs(files)
         if !changed.isEmpty {
             throw PipelineError("input changed since the first run of \(directory): \(changed.joined(separator: ", "))")
@@ -117,15 +140,17 @@ public final class Pipeline {
             files: files, store: store, committed: try store.committedUnits(), model: model,
             writer: ShardWriter(tokenizerSHA256: model.sha256Bytes, tagsetSHA256: tagsetsSHA,
                                 vocabSize: model.vocabSize, zstdLevel: config.zstdLevel),
-            parser: DocumentParser(textField: config.textField, idField: config.idField, allowTokens: true),
-            shardDirectory: shardDirectory, workers: workers, work: BlockingQueue<WorkUnit>(capacity: workers))
+            parser: DocumentParser(textField: config.textField, idField: config.idField, allowTokens: true,
+                                   acceptAnnotations: true),
+            shardDirectory: shardDirectory, annotations: annotations, isShardSet: output != directory,
+            workers: workers, work: BlockingQueue<WorkUnit>(capacity: workers))
         stopLock.withLock {
             activeWork = context.work
             if stopRequested { context.work.close() }
         }
         startReader(context)
         startWorkers(context, first: probe)
-        var summary = RunSummary(directory: directory)
+        var summary = RunSummary(directory: output)
         let firstError = commitUntilDone(context, into: &summary)
 
         summary.quarantined += context.counters.quarantined
@@ -141,8 +166,10 @@ public final class Pipeline {
             try store.finishRun(runID, status: "interrupted", documents: summary.documents, quarantined: summary.quarantined)
             throw PipelineInterrupted(directory: directory, unitsCommitted: summary.unitsProcessed)
         }
-        summary.manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA)
+        summary.manifest = try writeManifest(store: store, model: model, fingerprint: fingerprint, tagsetsSHA: tagsetsSHA,
+                                             to: output)
         summary.complete = partition == nil
+        if !config.keepAnnotations { try annotations.dropAll() }
         try store.finishRun(runID, status: "completed", documents: summary.documents, quarantined: summary.quarantined)
         return summary
     }
@@ -157,7 +184,7 @@ public final class Pipeline {
     }
 
     private func writeManifest(store: ProvenanceStore, model: any SubwordTokenizer, fingerprint: [String: String],
-                               tagsetsSHA: [UInt8]) throws -> Manifest {
+                               tagsetsSHA: [UInt8], to output: String) throws -> Manifest {
         let shards = try store.shards()
         let manifest = Manifest(
             tokenizer: .init(file: (model.path as NSString).lastPathComponent, sha256: model.sha256,
@@ -169,7 +196,7 @@ public final class Pipeline {
             tokens: shards.reduce(0) { $0 + $1.tokens },
             quarantined: try store.status().quarantined,
             shards: shards.map { .init(file: $0.file, documents: $0.documents, tokens: $0.tokens, bytes: $0.bytes, sha256: $0.sha256) })
-        try manifest.write(to: directory)
+        try manifest.write(to: output)
         return manifest
     }
 

@@ -65,7 +65,7 @@ extension Pipeline {
                         annotator: try ready ?? makeAnnotator(),
                         aligner: SubwordAligner(model: context.model, mode: config.mode, cacheCapacity: config.cacheSize),
                         parser: context.parser, writer: context.writer, shardDirectory: context.shardDirectory,
-                        batchSize: config.batchSize)
+                        batchSize: config.batchSize, annotations: context.annotations)
                     // After a stop request, units still queued are left for the rerun: only
                     // the ones already in progress finish.
                     while let unit = context.work.pop() {
@@ -99,12 +99,15 @@ extension Pipeline {
         let totalBytes = context.files.reduce(Int64(0)) { $0 + $1.size }
         while workersLeft > 0 || !readerFinished, let event = context.events.pop() {
             switch event {
-            case .committed(let unit):
+            case .committed(var unit):
+                unit.annotation = Self.annotationRow(of: unit, in: context)
                 do {
                     do { try context.store.commit(unit) } catch {
                         throw PipelineError("committing unit \(unit.key.input).\(unit.key.ordinal): \(error)")
                     }
                     summary.unitsProcessed += 1
+                    Failpoint.reached("commit")
+                    if unit.annotationReused { summary.annotationsReused += 1 }
                     summary.documents += unit.documents.count
                     summary.tokens += unit.shard?.tokens ?? 0
                     summary.quarantined += unit.quarantined.count
@@ -126,5 +129,15 @@ extension Pipeline {
             }
         }
         return firstError
+    }
+
+    /// The annotation row a unit records with its shard: none in the dataset's own
+    /// database (the annotate stage recorded it there already); in a shard set's, the
+    /// annotations it was packed from, as reused or made by this run.
+    static func annotationRow(of unit: UnitCommit, in context: RunContext) -> StageOutputRecord? {
+        guard context.isShardSet, var row = unit.annotation else { return nil }
+        row.status = unit.annotationReused ? .reused : .made
+        row.file = "../../" + row.file
+        return row
     }
 }

@@ -12,9 +12,12 @@ public final class UnitProcessor {
     public let writer: ShardWriter
     public let shardDirectory: String
     public let batchSize: Int
+    /// Where the annotate stage keeps (and finds) its output per unit; nil keeps none.
+    public let annotations: AnnotationStage?
 
     public init(annotator: Annotator, aligner: SubwordAligner, parser: DocumentParser, writer: ShardWriter,
-                shardDirectory: String, batchSize: Int) {
+                shardDirectory: String, batchSize: Int, annotations: AnnotationStage? = nil) {
+        self.annotations = annotations
         self.annotator = annotator
         self.aligner = aligner
         self.parser = parser
@@ -35,13 +38,59 @@ public final class UnitProcessor {
         var clock = StageClock(stageDone: stageDone)
         var quarantine = UnitQuarantine(unit: unit)
         let documents = clock.timed(.read) { read(unit, &quarantine) }
-        let annotated = try clock.timed(.annotate) { try annotate(documents, &quarantine) }
+        let (annotated, annotation) = try clock.timed(.annotate) { try annotateOrReuse(unit, documents, &quarantine) }
         let kept = clock.timed(.align) { align(annotated, &quarantine) }
         let (shard, records) = try clock.timed(.pack) { try pack(kept, unit: unit) }
         return UnitCommit(key: unit.key, firstLine: unit.firstLine, lineCount: unit.records.count,
                           byteOffset: unit.byteOffset, byteLength: unit.byteLength, shard: shard,
                           documents: records, quarantined: quarantine.records.sorted { ($0.line, $0.stage) < ($1.line, $1.stage) },
-                          stages: clock.stages)
+                          stages: clock.stages, annotation: annotation?.row, annotationReused: annotation?.reused ?? false)
+    }
+
+    /// `annotate` with its output kept: the unit's recorded annotations when they match
+    /// its documents (no annotation work: the stage's item count is 0), or else a fresh
+    /// annotation, saved. Returns the documents with tokens and the stage output's row.
+    private func annotateOrReuse(_ unit: WorkUnit, _ documents: [InputDocument], _ quarantine: inout UnitQuarantine) throws
+        -> (items: Int, ([(InputDocument, [AnnotatedToken])], (row: StageOutputRecord, reused: Bool)?)) {
+        guard let annotations else {
+            let (items, annotated) = try annotate(documents, &quarantine)
+            return (items, (annotated, nil))
+        }
+        let inputSHA256 = unit.inputSHA256()
+        if let (file, row) = annotations.load(unit.key, inputSHA256: Hashing.hex(inputSHA256)),
+           let reused = Self.reuse(file, for: documents, &quarantine) {
+            return (0, (reused, (row, true)))
+        }
+        let (items, annotated) = try annotate(documents, &quarantine)
+        var tokensByLine: [Int: [AnnotatedToken]] = [:]
+        for (document, tokens) in annotated { tokensByLine[document.line] = tokens }
+        let failures = Dictionary(quarantine.records.filter { $0.stage == UnitStage.annotate.rawValue }.map { ($0.line, $0.reason) },
+                                  uniquingKeysWith: { first, _ in first })
+        let file = AnnotationFile(key: unit.key, fingerprint: annotations.fingerprint, inputSHA256: inputSHA256,
+                                  documents: documents.map { document in
+            AnnotationFile.Document(id: document.id, line: document.line, byteOffset: document.byteOffset,
+                                    text: document.content.text, tokens: tokensByLine[document.line],
+                                    failure: failures[document.line] ?? "", fromInput: document.annotations != nil)
+        })
+        return (items, (annotated, (try annotations.save(file), false)))
+    }
+
+    /// The documents paired with their recorded tokens (and the refused ones quarantined
+    /// again, with their recorded reason); nil if the file does not describe exactly
+    /// these documents, in which case the unit is annotated afresh.
+    private static func reuse(_ file: AnnotationFile, for documents: [InputDocument], _ quarantine: inout UnitQuarantine)
+        -> [(InputDocument, [AnnotatedToken])]? {
+        guard file.documents.count == documents.count else { return nil }
+        var annotated: [(InputDocument, [AnnotatedToken])] = []
+        var refused: [(InputDocument, String)] = []
+        for (document, recorded) in zip(documents, file.documents) {
+            guard recorded.line == document.line, recorded.id == document.id, recorded.text == document.content.text else {
+                return nil
+            }
+            if let tokens = recorded.tokens { annotated.append((document, tokens)) } else { refused.append((document, recorded.failure)) }
+        }
+        for (document, reason) in refused { quarantine.reject(document, stage: .annotate, reason) }
+        return annotated
     }
 
     /// `read`: records to documents.
@@ -56,23 +105,34 @@ public final class UnitProcessor {
         return (unit.records.count, documents)
     }
 
-    /// `annotate`: documents to tokens with tags, in batches of `batchSize`.
+    /// `annotate`: documents to tokens with tags, in batches of `batchSize`; documents whose
+    /// input carried annotations keep them. The item count is the documents the annotator saw.
     private func annotate(_ documents: [InputDocument], _ quarantine: inout UnitQuarantine) throws -> (items: Int, [(InputDocument, [AnnotatedToken])]) {
-        var annotated: [(InputDocument, [AnnotatedToken])] = []
-        annotated.reserveCapacity(documents.count)
+        var tokens: [[AnnotatedToken]?] = documents.map(\.annotations)
+        let pending = documents.indices.filter { tokens[$0] == nil }
+        var failures: [Int: String] = [:]
         var batchStart = 0
-        while batchStart < documents.count {
-            let batch = Array(documents[batchStart..<min(batchStart + batchSize, documents.count)])
-            let results = try annotator.annotate(batch.map(\.content))
-            for (document, result) in zip(batch, results) {
+        while batchStart < pending.count {
+            let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
+            let results = try annotator.annotate(batch.map { documents[$0].content })
+            for (index, result) in zip(batch, results) {
                 switch result {
-                case .success(let tokens): annotated.append((document, tokens))
-                case .failure(let failure): quarantine.reject(document, stage: .annotate, failure.reason)
+                case .success(let annotated): tokens[index] = annotated
+                case .failure(let failure): failures[index] = failure.reason
                 }
             }
             batchStart += batchSize
         }
-        return (annotated.count, annotated)
+        var annotated: [(InputDocument, [AnnotatedToken])] = []
+        annotated.reserveCapacity(documents.count)
+        for (index, document) in documents.enumerated() {
+            if let documentTokens = tokens[index] {
+                annotated.append((document, documentTokens))
+            } else {
+                quarantine.reject(document, stage: .annotate, failures[index] ?? "no annotation")
+            }
+        }
+        return (pending.count, annotated)
     }
 
     /// `align`: tokens to subword pieces carrying their word's tags.
@@ -126,6 +186,7 @@ private struct StageClock {
         let timing = StageTiming(stage: stage, items: items, seconds: Date().timeIntervalSince(start))
         stages.append(timing)
         stageDone?(timing)
+        Failpoint.reached(stage.rawValue)
         return result
     }
 }

@@ -1,3 +1,5 @@
+import LimeSupport
+
 /// A contiguous range of lines of one input file: the pipeline's unit of work,
 /// resume and output (one shard per unit).
 public struct WorkUnit: Sendable {
@@ -9,6 +11,12 @@ public struct WorkUnit: Sendable {
 
     public var firstLine: Int { records.first?.line ?? 0 }
     public var byteOffset: Int64 { records.first?.byteOffset ?? 0 }
+
+    /// SHA-256 of the unit's input lines, each followed by a newline: what the unit's
+    /// stage outputs were made from.
+    public func inputSHA256() -> [UInt8] {
+        Hashing.sha256(lines: records.map(\.bytes))
+    }
 }
 
 /// Cuts an input's record stream into work units: a new unit starts after

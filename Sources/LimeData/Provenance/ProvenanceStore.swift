@@ -52,13 +52,17 @@ public struct UnitCommit: Sendable {
     public var documents: [DocumentRecord]
     public var quarantined: [QuarantinedRecord]
     public var stages: [StageTiming]
+    /// The annotate stage's output the unit was packed from, to record with the unit
+    /// (in a shard set's database), and whether it was reused rather than made.
+    public var annotation: StageOutputRecord? = nil
+    public var annotationReused = false
 }
 
 /// The provenance database of an output directory (`provenance.sqlite`, schema in
 /// `Schemas/provenance.sql`). WAL mode, so `lime status` can read during a run.
 public final class ProvenanceStore: @unchecked Sendable {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     public init(path: String) throws {
         self.path = path
@@ -212,6 +216,7 @@ public final class ProvenanceStore: @unchecked Sendable {
                 arguments: [key.input, key.ordinal, unit.firstLine, unit.lineCount, unit.byteOffset, unit.byteLength,
                             unit.shard?.file, unit.documents.count, unit.shard?.tokens ?? 0, unit.quarantined.count])
             for timing in unit.stages { try Self.insertStage(db, key, timing) }
+            if let annotation = unit.annotation { try Self.insertStageOutput(db, annotation) }
             if let shard = unit.shard {
                 try db.execute(
                     sql: """
@@ -244,7 +249,7 @@ public final class ProvenanceStore: @unchecked Sendable {
 
     /// A write transaction whose failure (a full disk, a file-size limit, a read-only
     /// directory) is reported naming the database file.
-    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(updates)
         } catch let error as DatabaseError {
