@@ -89,14 +89,10 @@ public final class TaggerSession {
                     // Fine tags, left to right.
                     for j in 0..<n {
                         let i = j + 2
-                        var best = Int(dictionaryClasses[i] & 0xFF) - 3
-                        if best < 0 {
-                            let count = dictionaryClasses.withUnsafeBufferPointer {
-                                FeatureTemplates.tag(t, $0.baseAddress!, i, tagHistory[i - 1], tagHistory[i - 2], f)
-                            }
-                            model.tagWeights.score(f, count, into: s)
-                            best = 0
-                            for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
+                        let best = dictionaryClasses.withUnsafeBufferPointer {
+                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: tagHistory[i - 1],
+                                                   beforePrevious: tagHistory[i - 2], weights: model.tagWeights,
+                                                   features: f, scores: s).tag
                         }
                         tags.append(best)
                         tagHistory.append(TaggerClasses.history(best, 1))

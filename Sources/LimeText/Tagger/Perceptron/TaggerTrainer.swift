@@ -112,17 +112,14 @@ public final class TaggerTrainer {
                     let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
                     for j in 0..<n {
                         let i = j + 2
-                        var best = Int(dictionaryClasses[i] & 0xFF) - 3
-                        if best >= 0 {
+                        let (best, count) = dictionaryClasses.withUnsafeBufferPointer {
+                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: history[i - 1],
+                                                   beforePrevious: history[i - 2], weights: tag, features: f, scores: s)
+                        }
+                        if count == 0 {
                             history.append(TaggerClasses.history(best, 1))
                             continue
                         }
-                        let count = dictionaryClasses.withUnsafeBufferPointer {
-                            FeatureTemplates.tag(t, $0.baseAddress!, i, history[i - 1], history[i - 2], f)
-                        }
-                        tag.score(f, count, into: s)
-                        best = 0
-                        for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && s[c] > s[best] { best = c }
                         if hasTags, gold[j].tag >= 0 {
                             tag.update(f, count, truth: gold[j].tag, guess: best)
                             tag.tick()
