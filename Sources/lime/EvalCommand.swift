@@ -4,7 +4,8 @@ import LimeCompute
 import LimeTransformer
 import LimeTraining
 
-/// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory.
+/// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory;
+/// for metadata variants also with no metadata, and with a head with its own predictions.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Loss, perplexity and next-token accuracy on shards, by target tag and piece position.")
@@ -29,9 +30,20 @@ struct Eval: ParsableCommand {
             data != nil || split.isValidation($0)
         }
         guard !windows.isEmpty else { throw ValidationError("no full window of \(spec.config.contextLength + 1) tokens to evaluate") }
-        let result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
+        var result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
+        if !spec.variant.metadata.isEmpty {
+            var modes = ["none": try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .none)]
+            if spec.variant.metadataHead {
+                modes["predicted"] = try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .predicted)
+            }
+            result.modes = modes
+        }
         print("\(spec.variant.variant.rawValue) at step \(state.step), \(windows.count) windows")
         print(result.report(minimumCount: minCount))
+        if result.modes != nil {
+            print("\nby metadata fed (oracle: the data's; predicted: the head's own, step by step; none: <unk>)")
+            print(result.modesReport())
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
