@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeCompute
+import LimeData
 import LimeTransformer
 import LimeTraining
 
@@ -33,8 +34,9 @@ struct Eval: ParsableCommand {
         var result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
         if !spec.variant.metadata.isEmpty {
             var modes = ["none": try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .none)]
-            if spec.variant.metadataHead {
-                modes["predicted"] = try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .predicted)
+            if spec.variant.metadataHead && spec.variant.variant == .limePlus1 {
+                let wordStarts = PieceWords.table(try TokenizerLoader.load(path: spec.tokenizer))
+                modes["predicted"] = try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .predicted, wordStarts: wordStarts)
             }
             result.modes = modes
         }

@@ -31,12 +31,18 @@ public struct Evaluation: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Evaluates `windows` in batches of the model's `maxBatch`, feeding metadata from `source`.
-    public static func run(model: Transformer, spec: VariantSpec, windows: [TrainingWindow], source: MetadataSource = .oracle) throws -> Evaluation {
+    /// Evaluates `windows` in batches of the model's `maxBatch`, feeding metadata from
+    /// `source`; `predicted` needs `wordStarts` (`PieceWords.table` of the tokenizer).
+    public static func run(
+        model: Transformer, spec: VariantSpec, windows: [TrainingWindow], source: MetadataSource = .oracle, wordStarts: [Bool] = []
+    ) throws -> Evaluation {
         var result = Evaluation()
         if model.config.metadataHead { result.head = [:] }
-        if source == .predicted && !model.config.metadataHead {
-            throw TrainerError("the predicted mode needs a model with a metadata head (lime train --metadata-head)")
+        if source == .predicted {
+            guard spec.variant == .limePlus1 && model.config.metadataHead else {
+                throw TrainerError("the predicted mode needs a lime+1 model with a metadata head (lime train --metadata-head)")
+            }
+            guard wordStarts.count == model.config.vocabSize else { throw TrainerError("the predicted mode needs the word-start table of the vocabulary") }
         }
         let v = model.config.vocabSize
         var start = 0
@@ -45,7 +51,7 @@ public struct Evaluation: Codable, Equatable, Sendable {
             start += chunk.count
             var batch = spec.batch(chunk)
             if source == .predicted {
-                try result.addPredicted(model: model, spec: spec, batch: batch, windows: chunk)
+                try result.addPredicted(model: model, spec: spec, batch: batch, windows: chunk, wordStarts: wordStarts)
                 continue
             }
             if source == .none { batch.metadata = batch.metadata.map { [Int32](repeating: Int32(TagSet.unknownID), count: $0.count) } }
@@ -67,8 +73,11 @@ public struct Evaluation: Codable, Equatable, Sendable {
         var sum = 0.0
         for j in 0..<v { sum += Foundation.exp(Double(row[j] - mx)) }
         let target = Int(window.tokens[i + 1])
-        let loss = log(sum) - Double(row[target] - mx)
-        let correct = best == target
+        record(loss: log(sum) - Double(row[target] - mx), correct: best == target, window: window, position: i)
+    }
+
+    /// Adds one scored target (the token after `position` of `window`) to every breakdown.
+    mutating func record(loss: Double, correct: Bool, window: TrainingWindow, position i: Int) {
         overall.add(loss: loss, correct: correct)
         byTag[TagSets.tag.label(window.tag[i + 1]), default: Group()].add(loss: loss, correct: correct)
         byPiece[window.wordStart[i + 1] == 1 ? "first" : "continuation", default: Group()].add(loss: loss, correct: correct)

@@ -56,11 +56,7 @@ public final class Generator {
     }
 
     /// Whether a piece can begin a linguistic word (leading space, punctuation, control).
-    func startsWord(_ id: Int) -> Bool {
-        guard let first = tokenizer.pieceBytes[id].first else { return true }
-        let alnum = (first >= 0x30 && first <= 0x39) || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) || first >= 0x80
-        return !alnum
-    }
+    func startsWord(_ id: Int) -> Bool { PieceWords.startsWord(tokenizer.pieceBytes[id]) }
 
     /// The prompt as pieces with their own metadata, as the pipeline aligns it.
     func encodePrompt(_ prompt: String) throws -> (tokens: [Int32], own: [[UInt8]]) {

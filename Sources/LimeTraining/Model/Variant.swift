@@ -45,10 +45,13 @@ public enum Variant: String, Codable, CaseIterable, Sendable {
 public struct VariantSpec: Codable, Equatable, Sendable {
     public var variant: Variant
     public var metadata: [MetadataKind]
-    /// Whether the model has a metadata-prediction head. At position `i` it predicts, per
-    /// kind, the metadata that position `i + 1` is fed: `a_{i+1}` for `lime`, `a_{i+2}` for
-    /// `lime+1`. Both are computed from inputs the model has at position `i`, so feeding the
-    /// predictions back step by step is causal (see `Evaluation` and `Generator`).
+    /// Whether the model has a metadata-prediction head. At position `i`, fed the metadata
+    /// of token `j = i + shift` (`shift` 0 for `lime`, 1 for `lime+1`), it predicts per kind
+    /// the metadata of the next word: of the first word-initial piece after `j`. Pieces of
+    /// a word share its metadata, so that is the only metadata still to be chosen, and
+    /// position `i` has every input it needs (for `lime+1` it cannot be asked about
+    /// `a_{i+1}`, which it is fed). Generation and the `predicted` evaluation feed the
+    /// predictions back word by word (see `Generator` and `MetadataSource`).
     public var metadataHead: Bool
 
     /// `baseline` carries no metadata (and no head); the others need at least one kind (default `tag`).
@@ -86,7 +89,7 @@ public struct VariantSpec: Codable, Equatable, Sendable {
 
     /// The transformer batch for windows of equal length: tokens `0..<L`, targets
     /// `1...L`, metadata of the same positions (`lime`) or shifted by one (`lime+1`); with
-    /// a head, its targets (the next position's metadata input; `-1` past the window).
+    /// a head, its targets (the next word's metadata; `-1` when no word starts in the window).
     public func batch(_ windows: [TrainingWindow]) -> Transformer.Batch {
         let length = windows[0].length
         var tokens: [Int32] = [], targets: [Int32] = []
@@ -95,14 +98,22 @@ public struct VariantSpec: Codable, Equatable, Sendable {
         var meta = [[Int32]](repeating: [], count: metadata.count)
         var headTargets = [[Int32]](repeating: [], count: metadataHead ? metadata.count : 0)
         let shift = metadataShift
+        var nextStart = [Int](repeating: -1, count: length + 2)
         for w in windows {
+            if metadataHead {
+                // nextStart[j]: the first word start at index >= j (-1: none in the window).
+                for j in stride(from: length, through: 0, by: -1) { nextStart[j] = w.wordStart[j] == 1 ? j : nextStart[j + 1] }
+            }
             tokens += w.tokens[0..<length]
             targets += w.tokens[1...length]
             for (k, kind) in metadata.enumerated() {
                 let ids = w.metadata(kind)
                 meta[k] += ids[shift..<(shift + length)].map { Int32($0) }
                 if metadataHead {
-                    headTargets[k] += ((shift + 1)..<(shift + 1 + length)).map { $0 < ids.count ? Int32(ids[$0]) : -1 }
+                    headTargets[k] += (0..<length).map { i in
+                        let j = nextStart[min(i + shift + 1, length + 1)]
+                        return j >= 0 ? Int32(ids[j]) : -1
+                    }
                 }
             }
         }
