@@ -8,11 +8,12 @@ extension Generator {
     /// The guide entry for a word whose metadata the head predicts.
     public static let predictedWord = "*"
 
-    /// Metadata (every kind) for the piece that follows `tokens`, chosen like pieces are
+    /// Metadata (every kind) for a new word starting after `tokens`, chosen like pieces are
     /// (greedy, or sampled with the options' temperature and top-k). It comes from the head
     /// at the position before the last: `lime+1` feeds position `j` the metadata of token
     /// `j + 1`, so that position's inputs (tokens up to it, `own` metadata up to the last
-    /// token) are all known, and its head was trained to predict the next position's input.
+    /// token) are all known, and its head was trained to predict the metadata of the next
+    /// word after the last token.
     func predictedMetadata(_ tokens: [Int32], _ own: [[UInt8]], _ options: Options, _ rng: inout Xoshiro256) throws -> [UInt8] {
         guard tokens.count >= 2 else {
             throw TrainerError("the metadata head predicts from the position before the last: give a prompt, or a guide tag for the first word")
