@@ -43,7 +43,7 @@ struct Eval: ParsableCommand {
         print("\(spec.variant.variant.rawValue) at step \(state.step), \(windows.count) windows")
         print(result.report(minimumCount: minCount))
         if result.modes != nil {
-            print("\nby metadata fed (oracle: the data's; predicted: the head's own, step by step; none: <unk>)")
+            print("\nby metadata fed (oracle: the data's; predicted: the head's own, word by word as in unguided generation; none: <unk>)")
             print(result.modesReport())
         }
         if let json {

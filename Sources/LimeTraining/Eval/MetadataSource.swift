@@ -15,7 +15,8 @@ public enum MetadataSource: String, Codable, CaseIterable, Sendable {
     /// `P_cur(t)` for a continuation piece and `P_cur(word start) * P_new(t | word start)`
     /// for a word-initial one, the generator's two-step choice. The first position's
     /// current word is the window's first token's own (its "prompt"); no earlier position
-    /// predicts a new word there, so it gets `<unk>`. The greedy choice is the generator's.
+    /// predicts a new word there, so it gets `<unk>`. The greedy choice is the generator's
+    /// (its cap on pieces per word, a guard against loops, is not applied).
     case predicted
     /// No metadata: every id `<unk>`.
     case none
@@ -138,13 +139,15 @@ extension Evaluation {
         for source in MetadataSource.allCases where source != .oracle {
             if let e = modes?[source.rawValue] { rows.append((source.rawValue, e)) }
         }
-        let kinds = (head ?? [:]).keys.sorted()
-        var out = [String(format: "%-10@ %9@  %8@  %9@  %8@", "metadata" as NSString, "targets" as NSString, "loss" as NSString, "ppl" as NSString, "acc" as NSString)
-            + kinds.map { "  head " + $0 }.joined()]
+        let kinds = MetadataKind.allCases.map(\.rawValue).filter { head?[$0] != nil }
+        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        var out = ["metadata  " + cell("targets", 9) + cell("loss", 10) + cell("ppl", 11) + cell("acc", 10) + kinds.map { cell("head " + $0, 10) }.joined()]
         for (name, e) in rows {
             let g = e.overall
-            out.append(String(format: "%-10@ %9d  %8.4f  %9.2f  %8.4f", name as NSString, g.count, g.meanLoss, g.perplexity, g.accuracy)
-                + kinds.map { e.head?[$0].map { String(format: "  %8.4f", $0.accuracy) } ?? "         -" }.joined())
+            let numbers = cell("\(g.count)", 9) + cell(String(format: "%.4f", g.meanLoss), 10) + cell(String(format: "%.2f", g.perplexity), 11)
+                + cell(String(format: "%.4f", g.accuracy), 10)
+            out.append(name.padding(toLength: 10, withPad: " ", startingAt: 0) + numbers
+                + kinds.map { cell(e.head?[$0].map { String(format: "%.4f", $0.accuracy) } ?? "-", 10) }.joined())
         }
         return out.joined(separator: "\n")
     }
