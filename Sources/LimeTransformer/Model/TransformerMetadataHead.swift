@@ -6,7 +6,7 @@ extension Transformer {
     /// is small next to the token logits).
     func metadataHeadForward(rows m: Int) {
         let c = config
-        profiler.time(.matmul) {
+        profiler.time(.metadataHead) {
             for (k, classes) in c.metadataVocabSizes.enumerated() {
                 LinearHead.forward(
                     h: work.hFinal, weight: val(slots.head[k]), bias: val(slots.headBias[k]), out: work.headLogits[k],
@@ -26,7 +26,7 @@ extension Transformer {
             let logits = work.headLogits[k], losses = work.losses
             let scale: Float? = gradients ? metadataHeadWeight / Float(max(count, 1)) : nil
             targets.withUnsafeBufferPointer { tp in
-                profiler.time(.loss) {
+                profiler.time(.metadataHead) {
                     CrossEntropy.forward(
                         logits: logits, targets: tp.baseAddress!, losses: losses, rows: rows,
                         vocab: config.metadataVocabSizes[k], gradScale: scale, pool: pool)
@@ -54,7 +54,7 @@ extension Transformer {
             }
             return
         }
-        profiler.time(.matmul) {
+        profiler.time(.metadataHead) {
             for (k, classes) in c.metadataVocabSizes.enumerated() {
                 LinearHead.backward(
                     dz: work.headLogits[k], h: work.hFinal, weight: val(slots.head[k]), dh: work.dH,
