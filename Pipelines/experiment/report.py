@@ -6,8 +6,8 @@ usage: report.py --runs experiment/runs --out experiment
 """
 import argparse, json, math, os
 
-VARIANTS = ["baseline", "lime", "lime+1"]
-COLORS = {"baseline": "#444444", "lime": "#1f77b4", "lime+1": "#d62728"}
+VARIANTS = ["baseline", "lime", "lime+1", "lime+1-predicted"]
+COLORS = {"baseline": "#444444", "lime": "#1f77b4", "lime+1": "#d62728", "lime+1-predicted": "#ff7f0e"}
 
 
 def params(spec):
@@ -17,13 +17,31 @@ def params(spec):
     f = c.get("mlp_width") or (8 * d // 3 + 31) // 32 * 32
     sizes = {"tag": 53, "pos": 21, "ner": 40}
     meta = sum(sizes[k] * d + 1 for k in spec["variant"]["metadata"])
-    return v * d + meta + L * (d + 3 * d * d + d * d + d + 2 * d * f + f * d) + d, meta
+    head = sum(sizes[k] * (d + 1) for k in spec["variant"]["metadata"]) if spec["variant"].get("metadataHead") else 0
+    return v * d + meta + L * (d + 3 * d * d + d * d + d + 2 * d * f + f * d) + d + head, meta + head
 
 
 def arith(run):
     """Answer accuracy of the arithmetic probe (`lime probe`), if it ran."""
     path = os.path.join(run, "arith.json")
     return json.load(open(path))["accuracy"] if os.path.exists(path) else None
+
+
+def evaluation(run):
+    """`lime eval`'s JSON for a run with a metadata head: next-token accuracy with the head's
+    own tags fed step by step, and the head's (teacher-forced) tag accuracy."""
+    path = os.path.join(run, "eval.json")
+    if not os.path.exists(path): return {}
+    e = json.load(open(path))
+    predicted = (e.get("modes") or {}).get("predicted")
+    out = {"eval_acc": e["overall"]["correct"] / e["overall"]["count"]}
+    if predicted:
+        g = predicted["overall"]
+        out["val_acc_predicted"] = g["correct"] / g["count"]
+        out["val_loss_predicted"] = g["loss"] / g["count"]
+    tag = (e.get("head") or {}).get("tag")
+    if tag: out["head_tag_acc"] = tag["correct"] / tag["count"]
+    return out
 
 
 def load(run):
@@ -81,7 +99,9 @@ def main():
             "tokens": last["tokens"], "tokens_per_s": last["tokens"] / last["train_seconds"],
             "params": p, "metadata_params": meta, "metadata_share": meta / p,
             "arith_acc": arith(run),
+            "val_acc": last["val_acc"], "val_loss": last["val_loss"],
         }
+        results["variants"][name].update(evaluation(run))
     base = series.get("baseline")
     saving = None
     if base and "lime" in series:
@@ -92,11 +112,17 @@ def main():
     with open(os.path.join(a.out, "results.json"), "w") as fh: json.dump(results, fh, indent=2, sort_keys=True)
     svg(series, "val_acc", "validation next-token accuracy", os.path.join(a.out, "val_acc.svg"))
     svg(series, "val_loss", "validation loss (nats)", os.path.join(a.out, "val_loss.svg"))
-    rows = ["| variant | params | metadata params | tokens | tokens/s | val loss | val ppl | val acc | arith acc |", "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| variant | params | metadata params | tokens | tokens/s | val loss | val ppl | val acc | eval acc | eval acc, own tags | head tag acc | arith acc |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    opt = lambda r, k: "n/a" if r.get(k) is None else "%.4f" % r[k]
     for name, r in results["variants"].items():
         rows.append(f"| {name} | {r['params']} | {r['metadata_params']} ({100*r['metadata_share']:.2f}%) | {r['tokens']} | {r['tokens_per_s']:.0f} | "
                     f"{r['final_val_loss']:.4f} | {r['final_val_ppl']:.2f} | {r['final_val_acc']:.4f} | "
+                    f"{opt(r, 'eval_acc')} | {opt(r, 'val_acc_predicted')} | {opt(r, 'head_tag_acc')} | "
                     f"{'n/a' if r['arith_acc'] is None else '%.3f' % r['arith_acc']} |")
+    own, plain = results["variants"].get("lime+1-predicted", {}).get("val_acc_predicted"), results["variants"].get("baseline", {}).get("eval_acc")
+    verdict = ("LIME+1 without oracle tags " + ("beats" if own > plain else "does not beat") +
+               f" the baseline here ({own:.4f} vs {plain:.4f} on the same windows)." if own is not None and plain is not None else "")
     config = ""
     if base:
         spec, _ = load(os.path.join(a.runs, "baseline"))
@@ -117,7 +143,12 @@ def main():
             "(the critique DESIGN.md names); `lime+1` is evaluated with the true next-token tags (oracle "
             "metadata), as in the paper. Arithmetic probe: 400 held-out problems `a + b =` (two-digit a, b; the "
             "other 7,700 problems are mixed into training, 4 times each); the LIME variants get the oracle tags "
-            "of the answer, the baseline nothing; an answer counts when its first word is exactly the sum.", ""]
+            "of the answer, the baseline nothing; an answer counts when its first word is exactly the sum.", "",
+            "`lime+1-predicted` is `lime+1` trained with the metadata head (`--metadata-head`): its `val acc` "
+            "still uses the oracle tags. `eval acc` is `lime eval` on the same first validation windows for every "
+            "variant; `eval acc, own tags` feeds the head's own predictions word by word as unguided generation "
+            "does (`lime eval`'s predicted mode), and `head tag acc` is the head's accuracy on the next word's "
+            "tag. " + verdict, ""]
     with open(os.path.join(a.out, "report.md"), "w") as fh: fh.write("\n".join(text))
     print("\n".join(rows)); print("data_saving_fraction", saving)
 

@@ -45,15 +45,25 @@ $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
 $(EXP_DATA)/manifest.json: $(EXP_TOKENIZER)
 	$(EXP_LIME) run --input $(EXP_CORPUS) --output $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
 
+# lime+1-predicted: lime+1 with the metadata head (--metadata-head). Every run is then
+# evaluated by `lime eval` on the same first validation windows (RUN/eval.json; for the
+# head run also with its own tags fed: modes.predicted, and the head's accuracy).
+EXP_VARIANTS = baseline lime lime+1 lime+1-predicted
+EXP_EVAL_WINDOWS ?= 64
+
 experiment-train: $(EXP_DATA)/manifest.json
-	for v in baseline lime lime+1; do \
+	for v in $(EXP_VARIANTS); do \
 	  run=$(EXP_RUNS)/$$(echo $$v | sed 's/+/plus/'); \
+	  variant=$${v%-predicted}; head=$$([ "$$v" = lime+1-predicted ] && echo --metadata-head); \
 	  if [ -f $$run/checkpoint.lime ]; then $(EXP_LIME) train --resume $$run; \
-	  else $(EXP_LIME) train --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --variant $$v --metadata $(EXP_METADATA) --config $(EXP_CONFIG) --out $$run; fi || exit 1; \
+	  else $(EXP_LIME) train --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --variant $$variant $$head --metadata $(EXP_METADATA) --config $(EXP_CONFIG) --out $$run; fi || exit 1; \
+	done
+	for v in $(EXP_VARIANTS); do run=$(EXP_RUNS)/$$(echo $$v | sed 's/+/plus/'); \
+	  $(EXP_LIME) eval --checkpoint $$run --max-windows $(EXP_EVAL_WINDOWS) --json $$run/eval.json > $$run/eval.txt || exit 1; \
 	done
 
 experiment-probe: $(EXP_ARITH_HELDOUT)
-	for v in baseline lime limeplus1; do \
+	for v in baseline lime limeplus1 limeplus1-predicted; do \
 	  $(EXP_LIME) probe --checkpoint $(EXP_RUNS)/$$v --problems $(EXP_ARITH_HELDOUT) --json $(EXP_RUNS)/$$v/arith.json || exit 1; \
 	done
 

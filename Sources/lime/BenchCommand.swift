@@ -64,13 +64,14 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Threads (default: all cores).") var threads: Int = ThreadPool.machineThreads
     @Option(help: "Timed steps.") var steps: Int = 5
     @Flag(help: "Print the share of step time per kernel family.") var profile = false
+    @Flag(help: "Add the metadata-prediction head (needs --metadata).") var metadataHead = false
 
     func run() throws {
         let meta = try metadata.split(separator: ",").map { part -> Int in
             guard let v = Int(part), v > 0 else { throw ValidationError("--metadata: '\(part)' is not a positive integer") }
             return v
         }
-        let config = ModelConfig(vocabSize: vocab, contextLength: ctx, layers: layers, dModel: dModel, heads: heads, mlpWidth: mlp, metadataVocabSizes: meta)
+        let config = ModelConfig(vocabSize: vocab, contextLength: ctx, layers: layers, dModel: dModel, heads: heads, mlpWidth: mlp, metadataVocabSizes: meta, metadataHead: metadataHead)
         let r = try TrainBenchmark.run(config: config, batch: batch, threads: threads, steps: max(1, steps), profile: profile)
         print(JSONLine.encode(Line(
             params: r.parameters, threads: r.threads, tokensPerStep: r.tokensPerStep, stepSeconds: r.stepSeconds,

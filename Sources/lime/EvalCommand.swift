@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import LimeCompute
+import LimeData
 import LimeTransformer
 import LimeTraining
 
-/// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory.
+/// `lime eval`: perplexity and next-token accuracy of a checkpoint on a shard directory;
+/// for metadata variants also with no metadata, and with a head with its own predictions.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Loss, perplexity and next-token accuracy on shards, by target tag and piece position.")
@@ -29,9 +31,21 @@ struct Eval: ParsableCommand {
             data != nil || split.isValidation($0)
         }
         guard !windows.isEmpty else { throw ValidationError("no full window of \(spec.config.contextLength + 1) tokens to evaluate") }
-        let result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
+        var result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)
+        if !spec.variant.metadata.isEmpty {
+            var modes = ["none": try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .none)]
+            if spec.variant.metadataHead && spec.variant.variant == .limePlus1 {
+                let wordStarts = PieceWords.table(try TokenizerLoader.load(path: spec.tokenizer))
+                modes["predicted"] = try Evaluation.run(model: model, spec: spec.variant, windows: windows, source: .predicted, wordStarts: wordStarts)
+            }
+            result.modes = modes
+        }
         print("\(spec.variant.variant.rawValue) at step \(state.step), \(windows.count) windows")
         print(result.report(minimumCount: minCount))
+        if result.modes != nil {
+            print("\nby metadata fed (oracle: the data's; predicted: the head's own, word by word as in unguided generation; none: <unk>)")
+            print(result.modesReport())
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

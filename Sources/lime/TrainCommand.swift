@@ -11,6 +11,8 @@ struct Train: ParsableCommand {
     @Option(help: "Pipeline output directory (manifest.json + shards).") var data: String?
     @Option(help: "Model variant: baseline, lime or lime+1.") var variant: String = "lime"
     @Option(help: "Metadata kinds, comma-separated (tag, pos, ner).") var metadata: String = "tag"
+    @Flag(help: "Add a metadata-prediction head (next position's metadata per kind; loss weight metadata_head_weight, default 0.1).")
+    var metadataHead = false
     @Option(help: "JSON training config (snake_case keys override the defaults).") var config: String?
     @Option(help: "SentencePiece model of the data (default: found via the manifest/provenance).") var tokenizer: String?
     @Option(help: "Run directory for run.json, metrics.jsonl and checkpoint.lime.") var out: String?
@@ -20,6 +22,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         if resume == nil && (data == nil || out == nil) { throw ValidationError("pass --data DIR and --out RUN, or --resume RUN") }
         if resume != nil && data != nil { throw ValidationError("--resume takes its data from the run; drop --data") }
+        if resume != nil && metadataHead { throw ValidationError("--resume takes the model from the run; drop --metadata-head") }
     }
 
     func run() throws {
@@ -30,7 +33,7 @@ struct Train: ParsableCommand {
             guard let variant = Variant(rawValue: variant) else {
                 throw ValidationError("unknown variant '\(variant)' (baseline, lime or lime+1)")
             }
-            let spec = try VariantSpec(variant: variant, metadata: try MetadataKind.parseList(metadata))
+            let spec = try VariantSpec(variant: variant, metadata: try MetadataKind.parseList(metadata), metadataHead: metadataHead)
             let settings = try config.map(TrainConfig.read) ?? TrainConfig()
             let manifest = try Manifest.read(from: data!)
             let tokenizerPath = try ShardDataset.tokenizerPath(manifest: manifest, directory: data!, given: tokenizer)

@@ -11,9 +11,13 @@ import LimeTransformer
 /// so `guide` (one fine-grained tag per generated word) supplies it: at each step the
 /// model is first asked to continue the current word under its tag; if it would rather
 /// start a word, it is asked again under the next word's tag with continuation pieces
-/// masked, and the guide advances. Generation stops when the guide is used up. `lime`
+/// masked, and the guide advances. Generation stops when the guide is used up (unless the
+/// model has a metadata head, see below). `lime`
 /// takes generated pieces' metadata from re-annotating the text (or from the guide).
 /// Kinds other than `tag` get `O` (ner) or `<unk>` (pos) for guided pieces.
+///
+/// A `lime+1` model with a metadata head needs no guide: a word without a guide tag (past
+/// the guide's end, or `*` in it) gets the metadata the head predicts (`predictedMetadata`).
 public final class Generator {
     public struct Options: Sendable {
         public var maxTokens = 64
@@ -21,7 +25,8 @@ public final class Generator {
         public var temperature: Float = 0
         public var topK: Int? = nil
         public var seed: UInt64 = 1
-        /// Fine-grained tags (labels of `TagSets.tag`), one per generated word.
+        /// Fine-grained tags (labels of `TagSets.tag`), one per generated word; `*` (or the
+        /// words after the guide) lets a model with a metadata head predict the word's tags.
         public var guide: [String]? = nil
         /// Guided words end after this many pieces (stops greedy repetition loops).
         public var maxPiecesPerWord = 4
@@ -34,6 +39,9 @@ public final class Generator {
     public let separator: Int32
     let annotator: Annotator
     let aligner: SubwordAligner
+    /// Metadata ids of the pieces of the last `generate` call, one array per kind (for
+    /// `lime+1`, the ids it was fed; for `lime`, those it was given from re-annotation).
+    public private(set) var lastMetadata: [[UInt8]] = []
 
     /// Loads the checkpoint of run directory `run`; `annotator` must be the one the data used.
     public init(run: String, annotator: Annotator, tokenizer: String? = nil) throws {
@@ -48,11 +56,7 @@ public final class Generator {
     }
 
     /// Whether a piece can begin a linguistic word (leading space, punctuation, control).
-    func startsWord(_ id: Int) -> Bool {
-        guard let first = tokenizer.pieceBytes[id].first else { return true }
-        let alnum = (first >= 0x30 && first <= 0x39) || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) || first >= 0x80
-        return !alnum
-    }
+    func startsWord(_ id: Int) -> Bool { PieceWords.startsWord(tokenizer.pieceBytes[id]) }
 
     /// The prompt as pieces with their own metadata, as the pipeline aligns it.
     func encodePrompt(_ prompt: String) throws -> (tokens: [Int32], own: [[UInt8]]) {
@@ -97,18 +101,21 @@ public final class Generator {
     public func generate(prompt: String, options: Options) throws -> (text: String, tokens: [Int32]) {
         var (tokens, own) = try encodePrompt(prompt)
         let start = tokens.count
+        let predicts = spec.variant == .limePlus1 && model.config.metadataHead
         let guide = try options.guide.map { tags in
-            try tags.map { label -> UInt8 in
+            try tags.map { label -> UInt8? in
+                if label == Self.predictedWord && predicts { return nil }
                 guard let id = TagSets.tag.lookup(label), id > TagSet.separatorID else { throw TrainerError("unknown tag '\(label)' in --guide") }
                 return id
             }
         }
-        if spec.variant == .limePlus1 && guide == nil {
-            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag per word to generate)")
+        if spec.variant == .limePlus1 && guide == nil && !predicts {
+            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag per word to generate), or train with --metadata-head")
         }
         var rng = Xoshiro256(seed: options.seed)
         var word = -1
         var piecesInWord = 0
+        var wordMeta: [UInt8] = []
         generation: for _ in 0..<options.maxTokens {
             var next = 0
             var nextMeta: [UInt8] = []
@@ -121,15 +128,14 @@ public final class Generator {
                 if let guide {
                     if startsWord(next) { word += 1 }
                     if word >= guide.count { break generation }
-                    nextMeta = guided(guide[max(word, 0)])
+                    nextMeta = guided(guide[max(word, 0)] ?? TagSet.unknownID)
                 } else {
                     nextMeta = spec.metadata.map { _ in TagSet.unknownID }  // replaced by re-annotation below
                 }
             case .limePlus1:
-                let guide = guide!
                 var accepted: Int? = nil
                 if word >= 0 && piecesInWord < options.maxPiecesPerWord {
-                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guided(guide[word])[$0]] }
+                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [wordMeta[$0]] }
                     let candidate = choose(try logits(tokens, inputs), options, &rng)
                     if !startsWord(candidate) { accepted = candidate }
                 }
@@ -138,14 +144,20 @@ public final class Generator {
                     piecesInWord += 1
                 } else {
                     piecesInWord = 1
-                    guard word + 1 < guide.count else { break generation }
                     word += 1
-                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guided(guide[word])[$0]] }
+                    if let guide, word < guide.count, let tag = guide[word] {
+                        wordMeta = guided(tag)
+                    } else if predicts {
+                        wordMeta = try predictedMetadata(tokens, own, options, &rng)
+                    } else {
+                        break generation
+                    }
+                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [wordMeta[$0]] }
                     var l = try logits(tokens, inputs)
                     for id in l.indices where !startsWord(id) { l[id] = -.infinity }
                     next = choose(l, options, &rng)
                 }
-                nextMeta = guided(guide[word])
+                nextMeta = wordMeta
             }
             if next == Int(separator) { break generation }
             tokens.append(Int32(next))
@@ -153,6 +165,7 @@ public final class Generator {
             if spec.variant == .lime && guide == nil { try reannotate(tokens: tokens, own: &own, from: start) }
         }
         let generated = Array(tokens[start...])
+        lastMetadata = own.map { Array($0[start...]) }
         return (String(decoding: tokenizer.decodeBytes(generated), as: UTF8.self), generated)
     }
 

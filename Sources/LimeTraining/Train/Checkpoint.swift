@@ -4,17 +4,27 @@ import LimeTransformer
 
 /// A checkpoint file: everything needed to continue a run bit for bit.
 ///
-/// Layout (little-endian): magic `LIMECKPT`, version u32 = 1, JSON length u32, the JSON
+/// Layout (little-endian): magic `LIMECKPT`, version u32, JSON length u32, the JSON
 /// `State` (run spec, step, tokens, optimizer step, data cursor, pending loss sums), the
 /// float count u64, then weights, AdamW first and second moments (f32 each), and a
 /// SHA-256 over all preceding bytes. The bytes depend only on the run (spec, seed, data,
 /// thread count), never on the clock. Training draws no random numbers after
 /// initialization (shuffling is a pure function of seed, epoch and shard), so the data
 /// cursor is the whole random state.
+///
+/// Versions: 1, a model without a metadata head; 2, the same layout whose spec may have
+/// a head (its tensors follow the others in the float payload). A checkpoint is written
+/// with the oldest version that can hold it, so head-less runs keep their bytes and an
+/// older lime refuses a head it cannot load instead of misreading it; versions newer
+/// than `version` are refused by number.
 public enum Checkpoint {
     public static let magic = Array("LIMECKPT".utf8)
-    public static let version: UInt32 = 1
+    /// The newest version this build reads and writes.
+    public static let version: UInt32 = 2
     public static let fileName = "checkpoint.lime"
+
+    /// The version a checkpoint of `spec` is written with.
+    public static func version(for spec: RunSpec) -> UInt32 { spec.variant.metadataHead ? 2 : 1 }
 
     public struct State: Codable, Equatable, Sendable {
         public var spec: RunSpec
@@ -36,7 +46,7 @@ public enum Checkpoint {
         let json = [UInt8](try encoder.encode(state))
         var w = ByteWriter(capacity: 64 + json.count + 12 * store.count)
         w.write(bytes: magic)
-        w.write(version)
+        w.write(version(for: state.spec))
         w.write(UInt32(json.count))
         w.write(bytes: json)
         w.write(UInt64(store.count))
@@ -59,12 +69,16 @@ public enum Checkpoint {
         }
         func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
         let version = u32(8)
-        guard version == Self.version else { throw fail("unsupported checkpoint version \(version)") }
+        guard version >= 1 else { throw fail("unsupported checkpoint version \(version)") }
+        guard version <= Self.version else {
+            throw fail("checkpoint version \(version) is newer than this lime reads (1 to \(Self.version)): update lime")
+        }
         let jsonLength = Int(u32(12))
         let state: State
         do { state = try JSONDecoder().decode(State.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
             throw fail("invalid checkpoint state: \(error)")
         }
+        guard version >= Self.version(for: state.spec) else { throw fail("checkpoint version \(version) cannot hold a metadata head") }
         let at = 16 + jsonLength
         let count = Int(bytes[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         guard bytes.count == at + 8 + 12 * count + 32 else { throw fail("payload size does not match \(count) parameters") }

@@ -25,6 +25,12 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var logEvery = 10
     /// Worker threads (0: all cores).
     public var threads = 0
+    /// Weight of the metadata head's cross-entropy (per kind) in the loss; `nil`: the
+    /// default 0.1. Only used by runs with a head; absent from head-less runs' files.
+    public var metadataHeadWeight: Float? = nil
+
+    /// The head loss weight in effect.
+    public var headWeight: Float { metadataHeadWeight ?? 0.1 }
 
     public init() {}
 
@@ -34,6 +40,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed
         case validationFraction = "validation_fraction", evalEvery = "eval_every", evalWindows = "eval_windows"
         case checkpointEvery = "checkpoint_every", logEvery = "log_every", threads
+        case metadataHeadWeight = "metadata_head_weight"
     }
 
     public init(from decoder: Decoder) throws {
@@ -49,6 +56,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try get(.validationFraction, &validationFraction); try get(.evalEvery, &evalEvery)
         try get(.evalWindows, &evalWindows); try get(.checkpointEvery, &checkpointEvery)
         try get(.logEvery, &logEvery); try get(.threads, &threads)
+        metadataHeadWeight = try c.decodeIfPresent(Float.self, forKey: .metadataHeadWeight)
     }
 
     /// Reads a JSON config file.
@@ -62,7 +70,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// The transformer shape for a vocabulary and variant.
     public func model(vocabSize: Int, spec: VariantSpec) -> ModelConfig {
         ModelConfig(vocabSize: vocabSize, contextLength: contextLength, layers: layers, dModel: dModel, heads: heads,
-                    mlpWidth: mlpWidth, metadataVocabSizes: spec.metadataVocabSizes)
+                    mlpWidth: mlpWidth, metadataVocabSizes: spec.metadataVocabSizes, metadataHead: spec.metadataHead)
     }
 
     public var schedule: LearningRateSchedule {
@@ -74,6 +82,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
             throw TrainerError("batch_size, steps, eval_every, eval_windows, checkpoint_every and log_every must be positive")
         }
         guard validationFraction > 0, validationFraction < 1 else { throw TrainerError("validation_fraction must be in (0, 1)") }
+        guard headWeight >= 0, headWeight.isFinite else { throw TrainerError("metadata_head_weight must be a non-negative number") }
     }
 }
 

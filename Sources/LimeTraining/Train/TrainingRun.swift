@@ -69,6 +69,7 @@ public final class TrainingRun {
         }
         let threads = c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount
         model = try Transformer(config: spec.model, maxBatch: c.batchSize, threads: threads, seed: c.seed)
+        model.metadataHeadWeight = c.headWeight
         trainer = Trainer(model: model, schedule: c.schedule, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm)
         let split = DocumentSplit(validationFraction: c.validationFraction)
         loader = TrainingLoader(dataset: dataset, length: c.contextLength, seed: c.seed, split: split)
@@ -90,6 +91,8 @@ public final class TrainingRun {
     /// Parameters in the metadata tables and scalars, and their share of the model.
     public var metadataParameters: Int { spec.variant.metadataParameters(dModel: spec.config.dModel) }
     public var parameters: Int { model.parameters.parameterCount }
+    /// Parameters of the metadata head (0 without one).
+    public var headParameters: Int { spec.variant.headParameters(dModel: spec.config.dModel) }
 
     /// Trains until step `stop` (default: the configured total), validating, logging and
     /// checkpointing on schedule and checkpointing at the end.
@@ -101,6 +104,10 @@ public final class TrainingRun {
         log(String(format: "%@ %@: %d parameters, metadata tables %d (%.3f%% of the model); step %d of %d",
                    spec.variant.variant.rawValue, spec.variant.metadata.map(\.rawValue).joined(separator: ","),
                    parameters, metadataParameters, 100 * share, step, c.steps))
+        if spec.variant.metadataHead {
+            log(String(format: "metadata head: %d parameters (%.3f%% of the model), loss weight %g per kind",
+                       headParameters, 100 * Double(headParameters) / Double(parameters), Double(c.headWeight)))
+        }
         var windowStart = Timing.now(), windowTokens = 0
         while step < end {
             let windows = try loader.nextBatch(c.batchSize)
@@ -108,17 +115,21 @@ public final class TrainingRun {
             let result = try trainer.step(spec.variant.batch(windows))
             trainSeconds += Timing.now() - t0
             guard result.loss.isFinite else { throw TrainerError("loss is \(result.loss) at step \(step + 1)") }
+            // The language-model part (the whole loss without a head), comparable across variants.
+            let lmLoss = model.lastLanguageModelLoss
             step += 1
             tokens += tokensPerStep
             windowTokens += tokensPerStep
-            lossSum += Double(result.loss)
+            lossSum += Double(lmLoss)
             lossSteps += 1
             if step % c.logEvery == 0 || step == end {
                 let now = Timing.now()
                 let rate = Double(windowTokens) / max(now - windowStart, 1e-9)
                 let eta = Double((c.steps - step) * tokensPerStep) / rate
-                log(String(format: "step %d/%d  tokens %d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@",
-                           step, c.steps, tokens, result.loss, result.learningRate, rate, Self.duration(eta)))
+                let head = spec.variant.metadataHead
+                    ? "  head " + model.lastMetadataLosses.map { String(format: "%.3f", $0) }.joined(separator: ",") : ""
+                log(String(format: "step %d/%d  tokens %d  loss %.4f%@  lr %.2e  %.0f tok/s  ETA %@",
+                           step, c.steps, tokens, lmLoss, head, result.learningRate, rate, Self.duration(eta)))
                 windowStart = now
                 windowTokens = 0
             }
@@ -131,13 +142,18 @@ public final class TrainingRun {
     public func validate() throws -> Evaluation { try Evaluation.run(model: model, spec: spec.variant, windows: validation) }
 
     func recordValidation() throws {
-        let result = try validate().overall
+        let evaluation = try validate()
+        let result = evaluation.overall
         let trainLoss = lossSteps > 0 ? lossSum / Double(lossSteps) : .nan
         lossSum = 0
         lossSteps = 0
-        let line = String(format: "{\"step\": %d, \"tokens\": %d, \"train_loss\": %.6f, \"val_loss\": %.6f, \"val_ppl\": %.4f, \"val_acc\": %.6f, \"train_seconds\": %.3f}\n",
-                          step, tokens, trainLoss, result.meanLoss, result.perplexity, result.accuracy, trainSeconds)
-        log(String(format: "validation at step %d: loss %.4f  ppl %.2f  acc %.4f", step, result.meanLoss, result.perplexity, result.accuracy))
+        // The head's accuracy per kind (teacher-forced), only for runs with a head.
+        let head = spec.variant.metadata.compactMap { kind in evaluation.head?[kind.rawValue].map { (kind.rawValue, $0.accuracy) } }
+        let headFields = head.map { String(format: ", \"val_head_acc_%@\": %.6f", $0.0, $0.1) }.joined()
+        let line = String(format: "{\"step\": %d, \"tokens\": %d, \"train_loss\": %.6f, \"val_loss\": %.6f, \"val_ppl\": %.4f, \"val_acc\": %.6f%@, \"train_seconds\": %.3f}\n",
+                          step, tokens, trainLoss, result.meanLoss, result.perplexity, result.accuracy, headFields, trainSeconds)
+        let headText = head.map { String(format: "  head %@ %.4f", $0.0, $0.1) }.joined()
+        log(String(format: "validation at step %d: loss %.4f  ppl %.2f  acc %.4f%@", step, result.meanLoss, result.perplexity, result.accuracy, headText))
         guard let handle = FileHandle(forWritingAtPath: metricsPath) else { throw TrainerError("\(metricsPath): cannot append") }
         defer { try? handle.close() }
         try handle.seekToEnd()

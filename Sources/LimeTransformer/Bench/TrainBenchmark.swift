@@ -1,7 +1,8 @@
 import Foundation
 import LimeCompute
 
-/// Measures training throughput (forward + backward + clipping + AdamW) on random tokens.
+/// Measures training throughput (forward + backward + clipping + AdamW) on random tokens
+/// (and random head targets when the config has a metadata head).
 public enum TrainBenchmark {
     public struct Result: Sendable {
         public let parameters: Int
@@ -33,7 +34,8 @@ public enum TrainBenchmark {
         let input = Transformer.Batch(
             batch: batch, length: config.contextLength, tokens: Array(stream[0..<n]),
             metadata: config.metadataVocabSizes.map { size in (0..<n).map { _ in Int32(rng.nextInt(size)) } },
-            targets: Array(stream[1...n]))
+            targets: Array(stream[1...n]),
+            metadataTargets: config.metadataHead ? config.metadataVocabSizes.map { size in (0..<n).map { _ in Int32(rng.nextInt(size)) } } : [])
         for _ in 0..<warmup { _ = try trainer.step(input) }
         model.profiler.enabled = profile
         model.profiler.reset()

@@ -1,5 +1,6 @@
 /// Shape of a decoder-only transformer (Gemma-like: pre-norm RMSNorm, RoPE, GeGLU MLP,
-/// tied input/output embeddings), with optional LIME metadata embedding tables.
+/// tied input/output embeddings), with optional LIME metadata embedding tables and an
+/// optional metadata-prediction head (one linear + softmax per metadata kind).
 public struct ModelConfig: Codable, Equatable, Sendable {
     public var vocabSize: Int
     public var contextLength: Int
@@ -12,10 +13,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var metadataVocabSizes: [Int]
     public var normEps: Float
     public var ropeBase: Double
+    /// Whether the model has a metadata-prediction head: per metadata kind, a linear map
+    /// of the final hidden state (after the final norm) to logits over the kind's table.
+    public var metadataHead: Bool
 
     public init(
         vocabSize: Int, contextLength: Int, layers: Int, dModel: Int, heads: Int,
-        mlpWidth: Int? = nil, metadataVocabSizes: [Int] = [], normEps: Float = 1e-6, ropeBase: Double = 10_000
+        mlpWidth: Int? = nil, metadataVocabSizes: [Int] = [], normEps: Float = 1e-6, ropeBase: Double = 10_000,
+        metadataHead: Bool = false
     ) {
         self.vocabSize = vocabSize
         self.contextLength = contextLength
@@ -26,6 +31,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.metadataVocabSizes = metadataVocabSizes
         self.normEps = normEps
         self.ropeBase = ropeBase
+        self.metadataHead = metadataHead
     }
 
     /// Per-head width.
@@ -45,6 +51,40 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check(mlpWidth > 0, "mlpWidth must be positive, got \(mlpWidth)")
         try check(metadataVocabSizes.count <= 3, "at most 3 metadata kinds, got \(metadataVocabSizes.count)")
         try check(metadataVocabSizes.allSatisfy { $0 > 0 }, "metadata table sizes must be positive: \(metadataVocabSizes)")
+        try check(!metadataHead || !metadataVocabSizes.isEmpty, "a metadata head needs at least one metadata kind")
+    }
+}
+
+extension ModelConfig {
+    enum CodingKeys: String, CodingKey {
+        case vocabSize, contextLength, layers, dModel, heads, mlpWidth, metadataVocabSizes, normEps, ropeBase, metadataHead
+    }
+
+    /// Decodes a configuration; `metadataHead` is optional (absent in older files: no head).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            vocabSize: try c.decode(Int.self, forKey: .vocabSize), contextLength: try c.decode(Int.self, forKey: .contextLength),
+            layers: try c.decode(Int.self, forKey: .layers), dModel: try c.decode(Int.self, forKey: .dModel),
+            heads: try c.decode(Int.self, forKey: .heads), mlpWidth: try c.decode(Int.self, forKey: .mlpWidth),
+            metadataVocabSizes: try c.decode([Int].self, forKey: .metadataVocabSizes),
+            normEps: try c.decode(Float.self, forKey: .normEps), ropeBase: try c.decode(Double.self, forKey: .ropeBase),
+            metadataHead: try c.decodeIfPresent(Bool.self, forKey: .metadataHead) ?? false)
+    }
+
+    /// Encodes the configuration; `metadataHead` only when set, so head-less configs keep their bytes.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(contextLength, forKey: .contextLength)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(dModel, forKey: .dModel)
+        try c.encode(heads, forKey: .heads)
+        try c.encode(mlpWidth, forKey: .mlpWidth)
+        try c.encode(metadataVocabSizes, forKey: .metadataVocabSizes)
+        try c.encode(normEps, forKey: .normEps)
+        try c.encode(ropeBase, forKey: .ropeBase)
+        if metadataHead { try c.encode(metadataHead, forKey: .metadataHead) }
     }
 }
 

@@ -10,6 +10,9 @@ struct ParameterSlots {
     let metaScale: [Int]
     let layers: [Layer]
     let finalNorm: Int
+    /// Metadata-head weights and biases per kind (empty without a head).
+    let head: [Int]
+    let headBias: [Int]
 
     init(_ store: ParameterStore, config: ModelConfig) {
         func at(_ name: String) -> Int { store.tensor(name).offset }
@@ -22,5 +25,8 @@ struct ParameterSlots {
                 norm2: at("layer\(l).norm2"), up: at("layer\(l).up"), down: at("layer\(l).down"))
         }
         finalNorm = at("final.norm")
+        let kinds = config.metadataHead ? Array(config.metadataVocabSizes.indices) : []
+        head = kinds.map { at("head.meta\($0)") }
+        headBias = kinds.map { at("head.meta\($0).bias") }
     }
 }

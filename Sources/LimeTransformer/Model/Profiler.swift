@@ -4,6 +4,8 @@ public final class Profiler {
     /// Kernel families timed separately.
     public enum Kind: Int, CaseIterable, Sendable {
         case matmul, attention, norm, activation, rope, embedding, residual, loss, optimizer
+        /// The metadata-prediction head (its matmuls, loss and gradients).
+        case metadataHead
         public var name: String { String(describing: self) }
     }
 

@@ -10,6 +10,7 @@ extension Transformer {
             matmul.multiply(m: v, n: d, k: m, a: GemmOperand(work.logits, ld: v, transposed: true), b: GemmOperand(work.hFinal, ld: d), c: grd(slots.token), ldc: d, accumulate: acc)
             matmul.multiply(m: m, n: d, k: v, a: GemmOperand(work.logits, ld: v), b: GemmOperand(val(slots.token), ld: d), c: dH, ldc: d)
         }
+        if c.metadataHead { metadataHeadBackward(b, accumulate: acc) }
         profiler.time(.norm) {
             for i in 0..<(m * d) { dRes[i] = 0 }
             RMSNorm.backward(dH, x: work.xFinal, gain: val(slots.finalNorm), rstd: work.rstdFinal, dx: dRes, dgain: grd(slots.finalNorm), accumulateGain: acc, partials: work.partials, rows: m, width: d, pool: pool)

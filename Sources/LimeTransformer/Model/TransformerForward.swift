@@ -65,5 +65,7 @@ extension Transformer {
                 matmul.multiply(m: m, n: c.vocabSize, k: d, a: GemmOperand(work.hFinal, ld: d), b: table, c: work.logits, ldc: c.vocabSize)
             }
         }
+        lastRows = m
+        if c.metadataHead { metadataHeadForward(rows: m) }
     }
 }

@@ -10,6 +10,8 @@ final class Workspace {
     let layers: [Layer]
     let xFinal, rstdFinal, hFinal, logits, losses, proj: UnsafeMutablePointer<Float>
     let dRes, dH, dQKV, dAtt, dU, dAct, attnScratch, partials: UnsafeMutablePointer<Float>
+    /// Metadata-head logits (then their gradients) per kind, `rows x classes` (empty without a head).
+    let headLogits: [UnsafeMutablePointer<Float>]
     private var owned: [UnsafeMutablePointer<Float>] = []
 
     init(config c: ModelConfig, maxBatch: Int, threads: Int) {
@@ -41,6 +43,7 @@ final class Workspace {
         dAct = buffer(m * f)
         attnScratch = buffer(threads * t * t)
         partials = buffer(((m + 31) / 32) * max(d, 2))
+        headLogits = c.metadataHead ? c.metadataVocabSizes.map { buffer(m * $0) } : []
         self.owned = owned
     }
 
