@@ -110,12 +110,24 @@ tagger-model: $(TAGGER_OUT)/tagger-full.lmtag $(TAGGER_OUT)/spacy-ner-embeddings
 # Held-out text: silver.py's held-out split plus corpus documents never used in training
 # (the benchmark takes i % 40 == 5 of pydoc and bible, i % 100 == 51 of linuxdoc; training
 # takes every other document of those corpora).
-bench-annotate: $(TAGGER_OUT)/heldout.jsonl $(TAGGER_CORPUS)/pydoc.jsonl $(TAGGER_CORPUS)/linuxdoc.jsonl $(TAGGER_CORPUS)/bible.jsonl
+# Text no model of lime's has seen (several genres, Debian packages): Pipelines/corpus/unseen.py.
+UNSEEN = data/unseen/unseen.jsonl
+UNSEEN_APT = fortunes jargon-text
+$(UNSEEN):
+	@for p in $(UNSEEN_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+	python3 Pipelines/corpus/unseen.py --output $@
+
+bench-annotate: $(UNSEEN) $(TAGGER_OUT)/heldout.jsonl $(TAGGER_CORPUS)/pydoc.jsonl $(TAGGER_CORPUS)/linuxdoc.jsonl $(TAGGER_CORPUS)/bible.jsonl
 	$(TAGGER_RELEASE)
 	python3 Pipelines/tagger/bench_annotate.py --tagger "$(TAGGER_BIN) tagger" --model $(TAGGER_MODEL) \
 	  --heldout $(TAGGER_OUT)/heldout.jsonl --texts $(TAGGER_CORPUS)/pydoc.jsonl:40:5 \
 	  --texts $(TAGGER_CORPUS)/linuxdoc.jsonl:100:51 --texts $(TAGGER_CORPUS)/bible.jsonl:40:5 \
 	  --ewt-dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst
+	python3 Pipelines/tagger/bench_annotate.py --tagger "$(TAGGER_BIN) tagger" --model $(TAGGER_MODEL) \
+	  --heldout $(UNSEEN) --ewt-dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst
+	python3 Pipelines/bench/bench_annotate_process.py --lime $(TAGGER_BIN) --input $(UNSEEN) --work bench-out/annotate-process
 
 test-tagger:
 	swift test --scratch-path $(TAGGER_SCRATCH) --filter Tagger
