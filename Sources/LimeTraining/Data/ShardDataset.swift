@@ -11,6 +11,10 @@ public final class ShardDataset: @unchecked Sendable {
     /// The tokenizer's document separator (`</s>`, `<|endoftext|>`), placed after every document.
     public let separator: Int32
     public let vocabSize: Int
+    /// Global number of the first document of each shard (one more entry than shards).
+    public let documentStarts: [Int]
+    /// The last shard decoded by random access (`document(at:)`, `window(at:length:)`).
+    let cache = ShardCache()
 
     /// Opens `directory`; `separator` defaults to the document separator of the manifest's
     /// tokenizer (found at `tokenizer`, beside the shards, at the path in provenance, or,
@@ -20,6 +24,9 @@ public final class ShardDataset: @unchecked Sendable {
         manifest = try Manifest.read(from: directory)
         vocabSize = manifest.tokenizer.vocabSize
         guard !manifest.shards.isEmpty else { throw TrainerError("\(directory): the manifest lists no shards") }
+        var starts = [0]
+        for shard in manifest.shards { starts.append(starts.last! + shard.documents) }
+        documentStarts = starts
         if let separator {
             self.separator = separator
         } else {

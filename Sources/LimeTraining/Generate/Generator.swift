@@ -13,7 +13,8 @@ import LimeTransformer
 /// start a word, it is asked again under the next word's tag with continuation pieces
 /// masked, and the guide advances. Generation stops when the guide is used up. `lime`
 /// takes generated pieces' metadata from re-annotating the text (or from the guide).
-/// Kinds other than `tag` get `O` (ner) or `<unk>` (pos) for guided pieces.
+/// A guide word gives any of tag, UPOS and entity (`Guide`); UPOS is derived from the tag
+/// when not given, and a kind the model uses but the guide lacks is refused.
 public final class Generator {
     public struct Options: Sendable {
         public var maxTokens = 64
@@ -21,8 +22,12 @@ public final class Generator {
         public var temperature: Float = 0
         public var topK: Int? = nil
         public var seed: UInt64 = 1
-        /// Fine-grained tags (labels of `TagSets.tag`), one per generated word.
+        /// One entry per generated word: a fine-grained tag (`TagSets.tag`) or `TAG/UPOS/NER`.
         public var guide: [String]? = nil
+        /// UPOS labels (`TagSets.pos`), one per generated word (`--guide-pos`).
+        public var guidePOS: [String]? = nil
+        /// IOB2 entity labels (`TagSets.ner`), one per generated word (`--guide-ner`).
+        public var guideNER: [String]? = nil
         /// Guided words end after this many pieces (stops greedy repetition loops).
         public var maxPiecesPerWord = 4
         public init() {}
@@ -74,13 +79,12 @@ public final class Generator {
         return (tokens, own)
     }
 
-    /// Metadata ids of a guided word with fine-grained tag `tag`.
-    func guided(_ tag: UInt8) -> [UInt8] {
-        spec.metadata.map { $0 == .tag ? tag : $0 == .ner ? TagSets.ner.id("O") : TagSet.unknownID }
-    }
+    /// Sees the tokens and metadata fed to the model at every step (tests).
+    var observeInputs: (([Int32], [[UInt8]]) -> Void)?
 
     /// Next-token logits for `tokens` with input metadata `inputs` (one array per kind).
     func logits(_ tokens: [Int32], _ inputs: [[UInt8]]) throws -> [Float] {
+        observeInputs?(tokens, inputs)
         let n = min(tokens.count, model.config.contextLength)
         let batch = Transformer.Batch(batch: 1, length: n, tokens: Array(tokens.suffix(n)),
                                       metadata: inputs.map { $0.suffix(n).map { Int32($0) } })
@@ -97,14 +101,10 @@ public final class Generator {
     public func generate(prompt: String, options: Options) throws -> (text: String, tokens: [Int32]) {
         var (tokens, own) = try encodePrompt(prompt)
         let start = tokens.count
-        let guide = try options.guide.map { tags in
-            try tags.map { label -> UInt8 in
-                guard let id = TagSets.tag.lookup(label), id > TagSet.separatorID else { throw TrainerError("unknown tag '\(label)' in --guide") }
-                return id
-            }
-        }
+        let given = options.guide != nil || options.guidePOS != nil || options.guideNER != nil
+        let guide = given ? try Guide.parse(guide: options.guide, pos: options.guidePOS, ner: options.guideNER).resolve(spec.metadata) : nil
         if spec.variant == .limePlus1 && guide == nil {
-            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag per word to generate)")
+            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag, or TAG/UPOS/NER, per word to generate)")
         }
         var rng = Xoshiro256(seed: options.seed)
         var word = -1
@@ -121,7 +121,7 @@ public final class Generator {
                 if let guide {
                     if startsWord(next) { word += 1 }
                     if word >= guide.count { break generation }
-                    nextMeta = guided(guide[max(word, 0)])
+                    nextMeta = guide[max(word, 0)]
                 } else {
                     nextMeta = spec.metadata.map { _ in TagSet.unknownID }  // replaced by re-annotation below
                 }
@@ -129,7 +129,7 @@ public final class Generator {
                 let guide = guide!
                 var accepted: Int? = nil
                 if word >= 0 && piecesInWord < options.maxPiecesPerWord {
-                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guided(guide[word])[$0]] }
+                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guide[word][$0]] }
                     let candidate = choose(try logits(tokens, inputs), options, &rng)
                     if !startsWord(candidate) { accepted = candidate }
                 }
@@ -140,12 +140,12 @@ public final class Generator {
                     piecesInWord = 1
                     guard word + 1 < guide.count else { break generation }
                     word += 1
-                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guided(guide[word])[$0]] }
+                    let inputs = own.indices.map { Array(own[$0].dropFirst()) + [guide[word][$0]] }
                     var l = try logits(tokens, inputs)
                     for id in l.indices where !startsWord(id) { l[id] = -.infinity }
                     next = choose(l, options, &rng)
                 }
-                nextMeta = guided(guide[word])
+                nextMeta = guide[word]
             }
             if next == Int(separator) { break generation }
             tokens.append(Int32(next))

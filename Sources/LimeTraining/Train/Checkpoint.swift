@@ -4,16 +4,21 @@ import LimeTransformer
 
 /// A checkpoint file: everything needed to continue a run bit for bit.
 ///
-/// Layout (little-endian): magic `LIMECKPT`, version u32 = 1, JSON length u32, the JSON
+/// Layout (little-endian): magic `LIMECKPT`, version u32, JSON length u32, the JSON
 /// `State` (run spec, step, tokens, optimizer step, data cursor, pending loss sums), the
 /// float count u64, then weights, AdamW first and second moments (f32 each), and a
 /// SHA-256 over all preceding bytes. The bytes depend only on the run (spec, seed, data,
 /// thread count), never on the clock. Training draws no random numbers after
 /// initialization (shuffling is a pure function of seed, epoch and shard), so the data
 /// cursor is the whole random state.
+///
+/// Version 1: one directory in the default shard order. Version 2: the same layout, for
+/// runs a version-1 reader would misread (a mixture cursor or `shuffle: global`), so
+/// older builds refuse them by version; plain runs still write version 1, byte for byte.
 public enum Checkpoint {
     public static let magic = Array("LIMECKPT".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
+    public static let supportedVersions: ClosedRange<UInt32> = 1...2
     public static let fileName = "checkpoint.lime"
 
     public struct State: Codable, Equatable, Sendable {
@@ -36,7 +41,7 @@ public enum Checkpoint {
         let json = [UInt8](try encoder.encode(state))
         var w = ByteWriter(capacity: 64 + json.count + 12 * store.count)
         w.write(bytes: magic)
-        w.write(version)
+        w.write(version(of: state))
         w.write(UInt32(json.count))
         w.write(bytes: json)
         w.write(UInt64(store.count))
@@ -46,6 +51,11 @@ public enum Checkpoint {
         var bytes = w.bytes
         bytes += Hashing.sha256(bytes)
         try AtomicFile.write(bytes, to: path)
+    }
+
+    /// The version a state is written with: 1 unless it needs version 2's reading.
+    public static func version(of state: State) -> UInt32 {
+        state.cursor.mixture != nil || (state.spec.config.shuffle ?? .shard) != .shard ? 2 : 1
     }
 
     /// Reads and checks a checkpoint: its state and raw float payload (weights, m, v).
@@ -59,7 +69,9 @@ public enum Checkpoint {
         }
         func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
         let version = u32(8)
-        guard version == Self.version else { throw fail("unsupported checkpoint version \(version)") }
+        guard supportedVersions.contains(version) else {
+            throw fail("unsupported checkpoint version \(version) (this build reads \(supportedVersions.lowerBound)-\(supportedVersions.upperBound))")
+        }
         let jsonLength = Int(u32(12))
         let state: State
         do { state = try JSONDecoder().decode(State.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {

@@ -25,6 +25,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var logEvery = 10
     /// Worker threads (0: all cores).
     public var threads = 0
+    /// Window order: nil or `shard` (the default loader), `global` (`GlobalShuffleLoader`).
+    /// Absent from the JSON when nil, so runs without it keep their bytes.
+    public var shuffle: ShuffleMode? = nil
 
     public init() {}
 
@@ -33,7 +36,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         case batchSize = "batch_size", steps, learningRate = "learning_rate", minLearningRate = "min_learning_rate"
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed
         case validationFraction = "validation_fraction", evalEvery = "eval_every", evalWindows = "eval_windows"
-        case checkpointEvery = "checkpoint_every", logEvery = "log_every", threads
+        case checkpointEvery = "checkpoint_every", logEvery = "log_every", threads, shuffle
     }
 
     public init(from decoder: Decoder) throws {
@@ -49,6 +52,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try get(.validationFraction, &validationFraction); try get(.evalEvery, &evalEvery)
         try get(.evalWindows, &evalWindows); try get(.checkpointEvery, &checkpointEvery)
         try get(.logEvery, &logEvery); try get(.threads, &threads)
+        shuffle = try c.decodeIfPresent(ShuffleMode.self, forKey: .shuffle)
     }
 
     /// Reads a JSON config file.

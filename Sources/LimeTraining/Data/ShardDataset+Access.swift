@@ -1,0 +1,71 @@
+import Foundation
+import LimeData
+
+/// The most recently decoded shard of a dataset, shared by random reads (thread-safe).
+final class ShardCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entry: (shard: Int, documents: [AlignedDocument], stream: PackedStream?)?
+
+    /// The documents and, when `packed`, the packed stream of `shard`, decoding on a miss.
+    func get(_ shard: Int, packed: Bool, separator: Int32, load: (Int) throws -> [AlignedDocument]) throws -> ([AlignedDocument], PackedStream?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entry?.shard != shard { entry = (shard, try load(shard), nil) }
+        if packed && entry!.stream == nil { entry!.stream = PackedStream(documents: entry!.documents, separator: separator) }
+        return (entry!.documents, entry!.stream)
+    }
+}
+
+extension PackedStream {
+    /// `documents` laid end to end, each followed by `separator`.
+    public init(documents: [AlignedDocument], separator: Int32) {
+        self.init()
+        for d in documents {
+            append(tokens: d.tokens, tag: d.tag, pos: d.pos, ner: d.ner, wordStart: d.wordStart, separator: separator)
+        }
+    }
+}
+
+/// Random access: document `i` and window `i` of the whole dataset in a constant number of
+/// section reads (one shard's sections; the last shard read stays decoded, so reading in
+/// order decodes each shard once).
+extension ShardDataset {
+    /// Documents in the dataset (from the manifest).
+    public var documentCount: Int { documentStarts.last! }
+
+    /// Document `index` in manifest order (shard by shard, documents in shard order).
+    public func document(at index: Int) throws -> AlignedDocument {
+        guard index >= 0 && index < documentCount else {
+            throw TrainerError("\(directory): document \(index) outside 0..<\(documentCount)")
+        }
+        var lo = 0, hi = shardCount - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if documentStarts[mid] <= index { lo = mid } else { hi = mid - 1 }
+        }
+        let (documents, _) = try cache.get(lo, packed: false, separator: separator, load: documents(ofShard:))
+        let k = index - documentStarts[lo]
+        guard k < documents.count else {
+            throw TrainerError("\(Manifest.shardPath(manifest.shards[lo].file, in: directory)): holds \(documents.count) documents, the manifest says more")
+        }
+        return documents[k]
+    }
+
+    /// The index of windows of `length + 1` over every shard's documents, each followed by
+    /// the separator (`WindowIndex.all`: from the manifest alone).
+    public func windowIndex(length: Int) -> WindowIndex { WindowIndex.all(self, length: length) }
+
+    /// Window `index` of `index` (made by `windowIndex(length:)`): tokens `w * length ...
+    /// w * length + length` of its shard's packed stream.
+    public func window(at index: Int, in windows: WindowIndex, length: Int) throws -> TrainingWindow {
+        guard index >= 0 && index < windows.total else {
+            throw TrainerError("\(directory): window \(index) outside 0..<\(windows.total)")
+        }
+        let (shard, w) = windows.locate(index)
+        let (_, stream) = try cache.get(shard, packed: true, separator: separator, load: documents(ofShard:))
+        guard stream!.windowCount(length: length) == windows.counts[shard] else {
+            throw TrainerError("\(Manifest.shardPath(manifest.shards[shard].file, in: directory)): token or document count differs from the manifest")
+        }
+        return stream!.window(w, length: length)
+    }
+}
