@@ -51,8 +51,7 @@ public final class GlobalShuffleLoader: WindowLoader {
 
     /// The training stream of `shard`.
     func stream(_ shard: Int) throws -> PackedStream {
-        let kept = try dataset.documents(ofShard: shard).filter { $0.count > 0 && !split.isValidation($0) }
-        let stream = PackedStream(documents: kept, separator: dataset.separator)
+        let stream = try dataset.packedStream(ofShard: shard) { !$0.isEmpty && !split.isValidation(tokens: $0) }
         guard stream.windowCount(length: length) == index.counts[shard] else {
             throw TrainerError("\(Manifest.shardPath(dataset.manifest.shards[shard].file, in: dataset.directory)): changed since the loader opened it")
         }

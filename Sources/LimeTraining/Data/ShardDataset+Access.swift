@@ -4,15 +4,23 @@ import LimeData
 /// The most recently decoded shard of a dataset, shared by random reads (thread-safe).
 final class ShardCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entry: (shard: Int, documents: [AlignedDocument], stream: PackedStream?)?
+    private var documents: (shard: Int, value: [AlignedDocument])?
+    private var stream: (shard: Int, value: PackedStream)?
 
-    /// The documents and, when `packed`, the packed stream of `shard`, decoding on a miss.
-    func get(_ shard: Int, packed: Bool, separator: Int32, load: (Int) throws -> [AlignedDocument]) throws -> ([AlignedDocument], PackedStream?) {
+    /// The documents of `shard`, decoding on a miss.
+    func documents(_ shard: Int, load: (Int) throws -> [AlignedDocument]) throws -> [AlignedDocument] {
         lock.lock()
         defer { lock.unlock() }
-        if entry?.shard != shard { entry = (shard, try load(shard), nil) }
-        if packed && entry!.stream == nil { entry!.stream = PackedStream(documents: entry!.documents, separator: separator) }
-        return (entry!.documents, entry!.stream)
+        if documents?.shard != shard { documents = (shard, try load(shard)) }
+        return documents!.value
+    }
+
+    /// The packed stream of `shard`, decoding on a miss.
+    func stream(_ shard: Int, load: (Int) throws -> PackedStream) throws -> PackedStream {
+        lock.lock()
+        defer { lock.unlock() }
+        if stream?.shard != shard { stream = (shard, try load(shard)) }
+        return stream!.value
     }
 }
 
@@ -43,7 +51,7 @@ extension ShardDataset {
             let mid = (lo + hi + 1) / 2
             if documentStarts[mid] <= index { lo = mid } else { hi = mid - 1 }
         }
-        let (documents, _) = try cache.get(lo, packed: false, separator: separator, load: documents(ofShard:))
+        let documents = try cache.documents(lo, load: documents(ofShard:))
         let k = index - documentStarts[lo]
         guard k < documents.count else {
             throw TrainerError("\(Manifest.shardPath(manifest.shards[lo].file, in: directory)): holds \(documents.count) documents, the manifest says more")
@@ -62,10 +70,10 @@ extension ShardDataset {
             throw TrainerError("\(directory): window \(index) outside 0..<\(windows.total)")
         }
         let (shard, w) = windows.locate(index)
-        let (_, stream) = try cache.get(shard, packed: true, separator: separator, load: documents(ofShard:))
-        guard stream!.windowCount(length: length) == windows.counts[shard] else {
+        let stream = try cache.stream(shard) { try packedStream(ofShard: $0) }
+        guard stream.windowCount(length: length) == windows.counts[shard] else {
             throw TrainerError("\(Manifest.shardPath(manifest.shards[shard].file, in: directory)): token or document count differs from the manifest")
         }
-        return stream!.window(w, length: length)
+        return stream.window(w, length: length)
     }
 }

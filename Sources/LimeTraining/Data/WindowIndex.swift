@@ -41,8 +41,7 @@ public struct WindowIndex: Sendable, Equatable {
     /// followed by the separator): reads every shard once, one at a time.
     public static func training(_ dataset: ShardDataset, length: Int, split: DocumentSplit) throws -> WindowIndex {
         let counts = try (0..<dataset.shardCount).map { shard in
-            let kept = try dataset.documents(ofShard: shard).filter { $0.count > 0 && !split.isValidation($0) }
-            return windows(tokens: kept.reduce(0) { $0 + $1.count + 1 }, length: length)
+            windows(tokens: try dataset.packedLength(ofShard: shard) { !$0.isEmpty && !split.isValidation(tokens: $0) }, length: length)
         }
         return WindowIndex(counts: counts)
     }
