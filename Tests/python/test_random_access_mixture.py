@@ -136,3 +136,27 @@ def test_mixture_amounts_and_errors(two):
     missing = write_yaml(base, "missing.yaml", "sources:\n  - data: nowhere\n    weight: 1\n")
     with pytest.raises(ShardError, match="nowhere"):
         LimeMixtureDataset(missing, 6)
+
+
+def test_schema_agrees_with_the_reader(two):
+    """Schemas/mixture.schema.json accepts the files the reader accepts and rejects the
+    per-source mistakes it rejects (the whole-file 'ambiguous' rule is the reader's alone)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+    import yaml
+    schema = json.load(open(ROOT / "Schemas" / "mixture.schema.json"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    good = ["sources:\n  - data: web\n    weight: 0.75\n  - data: books\n    weight: 0.25\n",
+            "sources:\n  - data: web\n    epochs: 2\n  - data: books\n    tokens: 60\n"]
+    bad = ["sources: []\n", "sources:\n  - data: web\n    weight: 1\n    epochs: 1\n",
+           "sources:\n  - data: web\n    wieght: 1\n", "sources:\n  - data: web\n    weight: 0\n",
+           "seed: 1\nsources:\n  - data: web\n    weight: 1\n", "sources:\n  - data: web\n    tokens: 1.5\n"]
+    base = two[2]
+    for body in good:
+        validator.validate(yaml.safe_load(body))
+        Mixture(write_yaml(base, "good.yaml", body))
+    for body in bad:
+        assert not validator.is_valid(yaml.safe_load(body)), body
+        with pytest.raises(ShardError):
+            Mixture(write_yaml(base, "bad.yaml", body))

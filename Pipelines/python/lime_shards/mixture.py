@@ -146,6 +146,7 @@ class LimeMixtureDataset:
         self._reset()
 
     def _reset(self):
+        self._plans = {}  # per source: its epoch's groups and positions (computed once per epoch)
         self.schedule = WeightedSchedule(self.weights)
         self.drawn = 0
         self.consumed = [0] * len(self.sources)   # samples taken from each source's current epoch
@@ -174,10 +175,16 @@ class LimeMixtureDataset:
             source.set_epoch(source.epoch + 1)
             self.consumed[s] = 0
         j = self.consumed[s]
-        groups, group_starts = source._groups(source.epoch)
-        k = int(source.rank_positions(0)[j])
-        g = int(np.searchsorted(group_starts, k, side="right")) - 1
-        w = int(source._group_windows(source.epoch, g, groups[g])[k - group_starts[g]])
+        plan = self._plans.get(s)
+        if plan is None or plan["epoch"] != source.epoch:
+            groups, group_starts = source._groups(source.epoch)
+            plan = self._plans[s] = {"epoch": source.epoch, "groups": groups, "starts": group_starts,
+                                     "positions": source.rank_positions(0), "group": -1, "windows": None}
+        k = int(plan["positions"][j])
+        g = int(np.searchsorted(plan["starts"], k, side="right")) - 1
+        if g != plan["group"]:
+            plan["group"], plan["windows"] = g, source._group_windows(source.epoch, g, plan["groups"][g])
+        w = int(plan["windows"][k - plan["starts"][g]])
         sample = source.window(w)
         sample["window"], sample["source"], sample["sample"] = w, s, self.drawn
         self.consumed[s] += 1
