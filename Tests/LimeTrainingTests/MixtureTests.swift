@@ -90,6 +90,9 @@ import Testing
         let next = try loader.nextBatch(13)
         let resumed = try data.loader(length: 16, seed: 9, split: split, shuffle: .shard, threads: 1) as! MixtureLoader
         #expect(resumed.accepts(cursor) && !resumed.accepts(DataCursor()))
+        let reweighted = try TrainingData(path: MixtureData.weighted("mix-1-1", "1", "1"), tokenizer: TestData.tokenizerPath)
+        let changed = try reweighted.loader(length: 16, seed: 9, split: split, shuffle: .shard, threads: 1) as! MixtureLoader
+        #expect(!changed.accepts(cursor), "a mixture with other weights refuses the cursor")
         resumed.restore(cursor)
         #expect(try resumed.nextBatch(13) == next)
     }

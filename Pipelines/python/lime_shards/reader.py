@@ -238,12 +238,11 @@ class Dataset:
             if shard.documents != int(self.entries[i]["documents"]):
                 raise ShardFormatError(shard.path, "header", f"{shard.documents} documents, "
                                        f"manifest says {self.entries[i]['documents']}")
-            self._last = (i, shard)
-        shard = self._last[1]
+            self._last = (i, shard, shard.doc_offsets(), shard.doc_ids())
+        _, shard, offsets, ids = self._last
         k = index - int(self.document_starts[i])
-        offsets = shard.doc_offsets()
         a, b = int(offsets[k]), int(offsets[k + 1])
-        return {"id": shard.doc_ids()[k], **{f: shard.read(f)[a:b] for f in DEFAULT_FIELDS}}
+        return {"id": ids[k], **{f: shard.read(f)[a:b] for f in DEFAULT_FIELDS}}
 
     def num_windows(self, length, stride=None, separator_token=None):
         """How many windows `windows(length, stride, separator_token)` yields (from the manifest)."""

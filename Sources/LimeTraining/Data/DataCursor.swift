@@ -22,11 +22,14 @@ public struct DataCursor: Codable, Equatable, Sendable {
 public struct MixtureCursor: Codable, Equatable, Sendable {
     /// One cursor per source, in the mixture file's order.
     public var sources: [DataCursor]
+    /// The schedule's weights (a resumed run must have the same).
+    public var weights: [Int64]
     /// The smooth weighted round-robin credits (`WeightedSchedule.credit`).
     public var credit: [Int64]
 
-    public init(sources: [DataCursor], credit: [Int64]) {
+    public init(sources: [DataCursor], weights: [Int64], credit: [Int64]) {
         self.sources = sources
+        self.weights = weights
         self.credit = credit
     }
 }

@@ -21,7 +21,7 @@ public final class MixtureLoader: WindowLoader {
     public var cursor: DataCursor {
         let cycle = Int(schedule.total)
         return DataCursor(epoch: drawn / cycle, shard: 0, window: drawn % cycle,
-                          mixture: MixtureCursor(sources: sources.map(\.cursor), credit: schedule.credit))
+                          mixture: MixtureCursor(sources: sources.map(\.cursor), weights: schedule.weights, credit: schedule.credit))
     }
 
     public func restore(_ cursor: DataCursor) {
@@ -33,10 +33,11 @@ public final class MixtureLoader: WindowLoader {
         drawn = cursor.epoch * Int(schedule.total) + cursor.window
     }
 
-    /// Checks that `cursor` can be restored (a checkpoint of this mixture).
+    /// Checks that `cursor` can be restored (a checkpoint of this mixture: same sources and weights).
     public func accepts(_ cursor: DataCursor) -> Bool {
         guard let state = cursor.mixture else { return false }
-        return state.sources.count == sources.count && state.credit.count == sources.count && state.credit.reduce(0, +) == 0
+        return state.sources.count == sources.count && state.weights == schedule.weights
+            && state.credit.count == sources.count && state.credit.reduce(0, +) == 0
     }
 
     /// The sources of the next `count` draws (advances the schedule).

@@ -88,7 +88,7 @@ public final class TrainingRun {
             trainer.optimizer.setStep(state.optimizerStep)
             let mixture = loader as? MixtureLoader
             guard (mixture?.accepts(state.cursor) ?? (state.cursor.mixture == nil)) else {
-                throw TrainerError("\(directory): the checkpoint's data cursor does not fit \(spec.data) (mixture sources changed?)")
+                throw TrainerError("\(directory): the checkpoint's data cursor does not fit \(spec.data) (mixture sources or weights changed?)")
             }
             loader.restore(state.cursor)
         }
