@@ -160,3 +160,19 @@ def test_schema_agrees_with_the_reader(two):
         assert not validator.is_valid(yaml.safe_load(body)), body
         with pytest.raises(ShardError):
             Mixture(write_yaml(base, "bad.yaml", body))
+
+
+def test_mixture_ranks_share_the_schedule_and_split_each_source(two):
+    """rank/world_size pass to every source: both ranks draw the same source sequence and
+    take disjoint windows of each source's epoch."""
+    base = two[2]
+    path = write_yaml(base, "ranks.yaml", "sources:\n  - data: web\n    weight: 2\n  - data: books\n    weight: 1\n")
+    ranks = [list(LimeMixtureDataset(path, 6, seed=3, num_samples=12, separator_token=3, rank=r, world_size=2))
+             for r in range(2)]
+    assert [s["source"] for s in ranks[0]] == [s["source"] for s in ranks[1]]
+    for k in range(2):
+        a = {s["window"] for s in ranks[0] if s["source"] == k}
+        b = {s["window"] for s in ranks[1] if s["source"] == k}
+        per_rank = LimeMixtureDataset(path, 6, seed=3, separator_token=3, rank=0, world_size=2).sources[k].per_rank
+        assert len(a) <= per_rank and len(b) <= per_rank and a and b  # within one epoch of the source
+        assert not a & b

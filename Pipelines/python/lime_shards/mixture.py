@@ -127,8 +127,9 @@ class LimeMixtureDataset:
 
     LimeMixtureDataset(path, seq_len, seed=0, num_samples=None, **options): `options` go to
     every source's LimeIterableDataset (stride, separator_token, fields, shuffle,
-    shuffle_shards, dtype). Iteration is endless unless `num_samples` is given; it runs in
-    the calling process (no rank or DataLoader-worker split). `state_dict()` /
+    shuffle_shards, dtype, rank, world_size: every rank draws the same source sequence and
+    takes its own block of each source's epoch). Iteration is endless unless `num_samples`
+    is given; it runs in the calling process (no DataLoader-worker split). `state_dict()` /
     `load_state_dict()` resume exactly.
     """
 
