@@ -71,4 +71,34 @@ import Testing
         #expect(try resumed.nextBatch(12) == straight)
         #expect(resumed.cursor.epoch == 1 && resumed.cursor.window == 7)
     }
+
+    /// The stored index is used when its key and checksum match, rebuilt otherwise, and a
+    /// wrong count that passes both is still caught when its shard is read.
+    @Test func storedIndexIsReusedOnlyWhenItChecksOut() throws {
+        let dataset = try TestData.dataset()
+        let split = DocumentSplit(validationFraction: 0.1)
+        let path = TestData.temporaryDirectory("lime-index") + "/window-index-0.json"
+        let built = try GlobalShuffleLoader(dataset: dataset, length: 16, seed: 1, split: split, indexFile: path)
+        var stored = try JSONDecoder().decode(WindowIndexFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(stored.counts == built.index.counts && stored.length == 16)
+        func write(_ file: WindowIndexFile) throws { try JSONEncoder().encode(file).write(to: URL(fileURLWithPath: path)) }
+        // Tampered counts without a matching checksum: rebuilt.
+        var tampered = stored
+        tampered.counts[0] += 1
+        try write(tampered)
+        #expect(try GlobalShuffleLoader(dataset: dataset, length: 16, seed: 1, split: split, indexFile: path).index == built.index)
+        // Another length: rebuilt for that length.
+        let other = try GlobalShuffleLoader(dataset: dataset, length: 24, seed: 1, split: split, indexFile: path)
+        #expect(other.index == (try WindowIndex.training(dataset, length: 24, split: split)))
+        // A consistent file is used as it is (no shard read), and a wrong count surfaces by shard name.
+        stored = try JSONDecoder().decode(WindowIndexFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        stored.length = 16
+        stored.counts = built.index.counts
+        stored.counts[0] += 1
+        stored.sha256 = WindowIndexFile.digest(stored.counts)
+        try write(stored)
+        let trusting = try GlobalShuffleLoader(dataset: dataset, length: 16, seed: 1, split: split, indexFile: path)
+        #expect(trusting.index.counts == stored.counts)
+        #expect { _ = try trusting.stream(0) } throws: { "\($0)".contains(dataset.manifest.shards[0].file) }
+    }
 }

@@ -23,13 +23,15 @@ public final class GlobalShuffleLoader: WindowLoader {
     let pool: ThreadPool
     private var order: (epoch: Int, permutation: IndexPermutation)?
 
-    public init(dataset: ShardDataset, length: Int, seed: UInt64, split: DocumentSplit, threads: Int = 1, cursor: DataCursor = DataCursor()) throws {
+    /// `indexFile`: where to keep the window index between runs (`WindowIndexFile`; nil: count on every open).
+    public init(dataset: ShardDataset, length: Int, seed: UInt64, split: DocumentSplit, threads: Int = 1, cursor: DataCursor = DataCursor(),
+                indexFile: String? = nil) throws {
         self.dataset = dataset
         self.length = length
         self.seed = seed
         self.split = split
         self.cursor = cursor
-        index = try WindowIndex.training(dataset, length: length, split: split)
+        index = try WindowIndexFile.training(dataset, length: length, split: split, path: indexFile)
         guard index.total > 0 else {
             throw TrainerError("\(dataset.directory): no shard holds a full training window of \(length + 1) tokens")
         }

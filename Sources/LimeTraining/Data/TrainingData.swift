@@ -57,19 +57,24 @@ public final class TrainingData {
     }
 
     /// The training loader: one dataset's `TrainingLoader` (`shard`) or `GlobalShuffleLoader`
-    /// (`global`), or a `MixtureLoader` over one such loader per source.
-    public func loader(length: Int, seed: UInt64, split: DocumentSplit, shuffle: ShuffleMode, threads: Int) throws -> any WindowLoader {
-        func single(_ dataset: ShardDataset, _ seed: UInt64) throws -> any WindowLoader {
+    /// (`global`), or a `MixtureLoader` over one such loader per source. With `indexDirectory`
+    /// the global shuffle keeps its window index there (`window-index-K.json` per source).
+    public func loader(length: Int, seed: UInt64, split: DocumentSplit, shuffle: ShuffleMode, threads: Int,
+                       indexDirectory: String? = nil) throws -> any WindowLoader {
+        func single(_ k: Int, _ seed: UInt64) throws -> any WindowLoader {
             switch shuffle {
-            case .shard: return TrainingLoader(dataset: dataset, length: length, seed: seed, split: split)
-            case .global: return try GlobalShuffleLoader(dataset: dataset, length: length, seed: seed, split: split, threads: threads)
+            case .shard: return TrainingLoader(dataset: datasets[k], length: length, seed: seed, split: split)
+            case .global:
+                let file = indexDirectory.map { ($0 as NSString).appendingPathComponent("window-index-\(k).json") }
+                return try GlobalShuffleLoader(dataset: datasets[k], length: length, seed: seed, split: split, threads: threads, indexFile: file)
             }
         }
-        guard let mixture else { return try single(first, seed) }
-        let sources = try datasets.indices.map { try single(datasets[$0], MixtureLoader.seed(seed, source: $0)) }
+        guard let mixture else { return try single(0, seed) }
+        let sources = try datasets.indices.map { try single($0, MixtureLoader.seed(seed, source: $0)) }
         let weights = try mixture.scheduleWeights(length: length) { i in
             if let global = sources[i] as? GlobalShuffleLoader { return global.windowsPerEpoch }
-            return try WindowIndex.training(datasets[i], length: length, split: split).total
+            let file = indexDirectory.map { ($0 as NSString).appendingPathComponent("window-index-\(i).json") }
+            return try WindowIndexFile.training(datasets[i], length: length, split: split, path: file).total
         }
         return try MixtureLoader(sources: sources, weights: weights)
     }

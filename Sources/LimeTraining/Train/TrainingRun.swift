@@ -74,7 +74,8 @@ public final class TrainingRun {
         model = try Transformer(config: spec.model, maxBatch: c.batchSize, threads: threads, seed: c.seed)
         trainer = Trainer(model: model, schedule: c.schedule, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm)
         let split = DocumentSplit(validationFraction: c.validationFraction)
-        loader = try data.loader(length: c.contextLength, seed: c.seed, split: split, shuffle: c.shuffle ?? .shard, threads: threads)
+        loader = try data.loader(length: c.contextLength, seed: c.seed, split: split, shuffle: c.shuffle ?? .shard, threads: threads,
+                                 indexDirectory: directory)
         validation = try data.validation(length: c.contextLength, limit: c.evalWindows) { split.isValidation($0) }
         guard !validation.isEmpty else {
             throw TrainerError("\(spec.data): the validation split holds no full window; raise validation_fraction or use more data")
