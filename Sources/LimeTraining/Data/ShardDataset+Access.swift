@@ -5,7 +5,7 @@ import LimeData
 final class ShardCache: @unchecked Sendable {
     private let lock = NSLock()
     private var documents: (shard: Int, value: [AlignedDocument])?
-    private var stream: (shard: Int, value: PackedStream)?
+    private var decoded: (shard: Int, value: DecodedShard)?
 
     /// The documents of `shard`, decoding on a miss.
     func documents(_ shard: Int, load: (Int) throws -> [AlignedDocument]) throws -> [AlignedDocument] {
@@ -15,12 +15,12 @@ final class ShardCache: @unchecked Sendable {
         return documents!.value
     }
 
-    /// The packed stream of `shard`, decoding on a miss.
-    func stream(_ shard: Int, load: (Int) throws -> PackedStream) throws -> PackedStream {
+    /// The decoded sections of `shard`, decoding on a miss.
+    func decoded(_ shard: Int, load: (Int) throws -> DecodedShard) throws -> DecodedShard {
         lock.lock()
         defer { lock.unlock() }
-        if stream?.shard != shard { stream = (shard, try load(shard)) }
-        return stream!.value
+        if decoded?.shard != shard { decoded = (shard, try load(shard)) }
+        return decoded!.value
     }
 }
 
@@ -70,10 +70,10 @@ extension ShardDataset {
             throw TrainerError("\(directory): window \(index) outside 0..<\(windows.total)")
         }
         let (shard, w) = windows.locate(index)
-        let stream = try cache.stream(shard) { try packedStream(ofShard: $0) }
-        guard stream.windowCount(length: length) == windows.counts[shard] else {
+        let decoded = try cache.decoded(shard) { try DecodedShard(reader(ofShard: $0), separator: separator) }
+        guard WindowIndex.windows(tokens: decoded.streamLength, length: length) == windows.counts[shard] else {
             throw TrainerError("\(Manifest.shardPath(manifest.shards[shard].file, in: directory)): token or document count differs from the manifest")
         }
-        return stream.window(w, length: length)
+        return decoded.window(w, length: length)
     }
 }
