@@ -35,13 +35,20 @@ struct DecodedShard: Sendable {
         var w = TrainingWindow(tokens: [], tag: [], pos: [], ner: [], wordStart: [])
         w.tokens.reserveCapacity(length + 1); w.tag.reserveCapacity(length + 1); w.pos.reserveCapacity(length + 1)
         w.ner.reserveCapacity(length + 1); w.wordStart.reserveCapacity(length + 1)
-        for p in first...(first + length) {
-            while p > offsets[d + 1] + d { d += 1 }
-            let t = p - d
-            if t < offsets[d + 1] {
-                w.tokens.append(Int32(tokens[t])); w.tag.append(tag[t]); w.pos.append(pos[t]); w.ner.append(ner[t]); w.wordStart.append(wordStart[t])
+        // Copy runs: the rest of document d's pieces, then its separator, until the window is full.
+        var p = first
+        let end = first + length + 1
+        while p < end {
+            let t = p - d, stop = offsets[d + 1]
+            if t < stop {
+                let run = t..<min(stop, t + end - p)
+                w.tokens.append(contentsOf: tokens[run].lazy.map { Int32($0) })
+                w.tag += tag[run]; w.pos += pos[run]; w.ner += ner[run]; w.wordStart += wordStart[run]
+                p += run.count
             } else {
                 w.tokens.append(separator); w.tag.append(2); w.pos.append(2); w.ner.append(2); w.wordStart.append(1)
+                p += 1
+                d += 1
             }
         }
         return w
