@@ -24,16 +24,6 @@ final class ShardCache: @unchecked Sendable {
     }
 }
 
-extension PackedStream {
-    /// `documents` laid end to end, each followed by `separator`.
-    public init(documents: [AlignedDocument], separator: Int32) {
-        self.init()
-        for d in documents {
-            append(tokens: d.tokens, tag: d.tag, pos: d.pos, ner: d.ner, wordStart: d.wordStart, separator: separator)
-        }
-    }
-}
-
 /// Random access: document `i` and window `i` of the whole dataset in a constant number of
 /// section reads (one shard's sections; the last shard read stays decoded, so reading in
 /// order decodes each shard once).
@@ -63,8 +53,8 @@ extension ShardDataset {
     /// the separator (`WindowIndex.all`: from the manifest alone).
     public func windowIndex(length: Int) -> WindowIndex { WindowIndex.all(self, length: length) }
 
-    /// Window `index` of `index` (made by `windowIndex(length:)`): tokens `w * length ...
-    /// w * length + length` of its shard's packed stream.
+    /// Global window `index` of `windows` (made by `windowIndex(length:)`): positions
+    /// `w * length ... w * length + length` of its shard's packed stream (`DecodedShard`).
     public func window(at index: Int, in windows: WindowIndex, length: Int) throws -> TrainingWindow {
         guard index >= 0 && index < windows.total else {
             throw TrainerError("\(directory): window \(index) outside 0..<\(windows.total)")
