@@ -70,7 +70,7 @@ schemas: build
 	.build/debug/lime schema Schemas
 
 ## bench: every benchmark (each prints its reference measured in the same run)
-bench: bench-pipeline bench-scale bench-annotate bench-kernels bench-lime-overhead bench-reader bench-hf-tokenizer
+bench: bench-pipeline bench-scale bench-annotate bench-kernels bench-lime-overhead bench-reader bench-hf-tokenizer bench-loader
 
 ## bench-pipeline: per-stage throughput of `lime run` vs a Python baseline (spaCy + sentencepiece)
 bench-pipeline: release corpus tokenizer

@@ -90,7 +90,7 @@ let package = Package(
         .target(name: "LimeTransformer", dependencies: ["LimeCompute"], swiftSettings: kernelSettings),
 
         // LIME training on shards: data loader, variants, checkpoints, evaluation, generation.
-        .target(name: "LimeTraining", dependencies: ["LimeSupport", "LimeCompute", "LimeText", "LimeData", "LimeTransformer"], swiftSettings: swiftSettings),
+        .target(name: "LimeTraining", dependencies: ["LimeSupport", "LimeCompute", "LimeText", "LimeData", "LimeTransformer", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
 
         // The command-line tool: thin over the libraries.
         .executableTarget(

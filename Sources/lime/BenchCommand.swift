@@ -7,8 +7,8 @@ import LimeTransformer
 /// `lime bench`: measures the trainer's kernels and training throughput.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the trainer: matrix multiply GFLOP/s and training tokens/s.",
-        subcommands: [BenchMatmul.self, BenchTrain.self]
+        abstract: "Benchmark the trainer: matrix multiply GFLOP/s, training tokens/s, loader windows/s and memory.",
+        subcommands: [BenchMatmul.self, BenchTrain.self, BenchLoader.self]
     )
 }
 

@@ -22,12 +22,12 @@ struct Eval: ParsableCommand {
         let spec = state.spec
         let model = try Transformer(config: spec.model, maxBatch: spec.config.batchSize, threads: ThreadPool.machineThreads, seed: 0)
         try Checkpoint.load(floats, into: model.parameters, optimizer: nil)
-        let dataset = try ShardDataset(directory: data ?? spec.data, tokenizer: spec.tokenizer)
-        guard dataset.vocabSize == spec.vocabSize, dataset.separator == spec.separator else {
+        let source = try TrainingData(path: data ?? spec.data, tokenizer: spec.tokenizer)
+        guard source.vocabSize == spec.vocabSize, source.separator == spec.separator else {
             throw ValidationError("\(data ?? spec.data) uses another tokenizer than the checkpoint")
         }
         let split = DocumentSplit(validationFraction: spec.config.validationFraction)
-        let windows = try SequentialWindows.make(dataset: dataset, length: spec.config.contextLength, limit: maxWindows) {
+        let windows = try source.validation(length: spec.config.contextLength, limit: maxWindows) {
             data != nil || split.isValidation($0)
         }
         guard !windows.isEmpty else { throw ValidationError("no full window of \(spec.config.contextLength + 1) tokens to evaluate") }

@@ -11,7 +11,9 @@ struct Generate: ParsableCommand {
 
     @Option(help: "Run directory holding checkpoint.lime.") var checkpoint: String
     @Option(help: "Prompt text (annotated and aligned as in the pipeline).") var prompt: String
-    @Option(help: "Tags of the words to generate, space-separated (e.g. \"DT NN VBZ\"; with a metadata head, * predicts a word's tag and words after the guide are predicted).") var guide: String?
+    @Option(help: "Metadata of the words to generate, space-separated: a tag or TAG/UPOS/NER per word (e.g. \"DT NN VBZ\", \"NNP/PROPN/B-PERSON NNP//I-PERSON\"; UPOS is derived from the tag when empty; with a metadata head, * predicts a word's metadata and words after the guide are predicted).") var guide: String?
+    @Option(help: "UPOS tags of the words to generate, space-separated (one per word).") var guidePos: String?
+    @Option(help: "IOB2 entity labels of the words to generate, space-separated (one per word).") var guideNer: String?
     @Option(help: "At most this many pieces.") var maxTokens: Int = 64
     @Option(help: "Sampling temperature (0: greedy).") var temperature: Float = 0
     @Option(help: "Sample among the K most likely pieces.") var topK: Int?
@@ -21,7 +23,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let (state, _) = try Checkpoint.read((checkpoint as NSString).appendingPathComponent(Checkpoint.fileName))
-        let name = try annotator ?? Manifest.read(from: state.spec.data).annotator["name"] ?? "native"
+        let name = try annotator ?? Manifest.read(from: TrainingData.firstDirectory(state.spec.data)).annotator["name"] ?? "native"
         var config = PipelineConfig()
         config.annotator = name
         let makeAnnotator = try AnnotatorFactory.maker(name: name, config: config)
@@ -32,6 +34,8 @@ struct Generate: ParsableCommand {
         options.topK = topK
         options.seed = seed
         options.guide = guide.map { $0.split(separator: " ").map(String.init) }
+        options.guidePOS = guidePos.map { $0.split(separator: " ").map(String.init) }
+        options.guideNER = guideNer.map { $0.split(separator: " ").map(String.init) }
         let (text, tokens) = try generator.generate(prompt: prompt, options: options)
         print(prompt + text)
         if showTags { print(generator.taggedText(tokens: tokens, metadata: generator.lastMetadata)) }

@@ -8,7 +8,8 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a baseline, LIME or LIME+1 model on pipeline shards (or continue a run).")
 
-    @Option(help: "Pipeline output directory (manifest.json + shards).") var data: String?
+    @Option(help: "Pipeline output directory (manifest.json + shards), or a mixture file (.yaml: sources with weights, token budgets or epochs).") var data: String?
+    @Option(help: "Window order: shard (default: shards per epoch, windows within a shard) or global (one permutation of all windows; overrides the config's shuffle).") var shuffle: String?
     @Option(help: "Model variant: baseline, lime or lime+1.") var variant: String = "lime"
     @Option(help: "Metadata kinds, comma-separated (tag, pos, ner).") var metadata: String = "tag"
     @Flag(help: "Add a metadata-prediction head (next position's metadata per kind; loss weight metadata_head_weight, default 0.1).")
@@ -21,7 +22,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if resume == nil && (data == nil || out == nil) { throw ValidationError("pass --data DIR and --out RUN, or --resume RUN") }
-        if resume != nil && data != nil { throw ValidationError("--resume takes its data from the run; drop --data") }
+        if resume != nil && (data != nil || shuffle != nil) { throw ValidationError("--resume takes its data and order from the run; drop --data and --shuffle") }
         if resume != nil && metadataHead { throw ValidationError("--resume takes the model from the run; drop --metadata-head") }
     }
 
@@ -34,10 +35,13 @@ struct Train: ParsableCommand {
                 throw ValidationError("unknown variant '\(variant)' (baseline, lime or lime+1)")
             }
             let spec = try VariantSpec(variant: variant, metadata: try MetadataKind.parseList(metadata), metadataHead: metadataHead)
-            let settings = try config.map(TrainConfig.read) ?? TrainConfig()
-            let manifest = try Manifest.read(from: data!)
-            let tokenizerPath = try ShardDataset.tokenizerPath(manifest: manifest, directory: data!, given: tokenizer)
-            let dataset = try ShardDataset(directory: data!, tokenizer: tokenizerPath)
+            var settings = try config.map(TrainConfig.read) ?? TrainConfig()
+            if let shuffle {
+                guard let mode = ShuffleMode(rawValue: shuffle) else { throw ValidationError("unknown --shuffle '\(shuffle)' (shard or global)") }
+                settings.shuffle = mode == .shard ? nil : mode
+            }
+            let tokenizerPath = try TrainingData.tokenizerPath(path: data!, given: tokenizer)
+            let dataset = try TrainingData(path: data!, tokenizer: tokenizerPath)
             let runSpec = RunSpec(
                 data: URL(fileURLWithPath: data!).standardizedFileURL.path,
                 tokenizer: URL(fileURLWithPath: tokenizerPath).standardizedFileURL.path,

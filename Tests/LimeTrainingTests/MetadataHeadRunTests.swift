@@ -177,8 +177,9 @@ import Testing
         #expect(generator.lastMetadata[0].allSatisfy { $0 >= TagSet.separatorID && Int($0) < TagSets.tag.count })
         #expect(Set(generator.lastMetadata[0]).count > 2, "the predicted tags vary")
 
-        // A partial guide: given tags where given, predicted elsewhere.
-        options.guide = ["*", ",", "*", "."]
+        // A partial guide: given metadata where given (every kind the model uses: tag and
+        // entity), predicted elsewhere.
+        options.guide = ["*", ",//O", "*", ".//O"]
         let (guided, guidedTokens) = try generator.generate(prompt: "Praise Yahweh", options: options)
         let tagged = generator.taggedText(tokens: guidedTokens, metadata: generator.lastMetadata)
         print("partial guide: \(guided.debugDescription) \(tagged)")

@@ -210,6 +210,60 @@ class Dataset:
         except (KeyError, TypeError) as exc:
             raise ShardError(f"{manifest_path}: malformed shard list ({exc})") from exc
         self.manifest_path = manifest_path
+        try:
+            counts = [int(e["documents"]) for e in self.entries]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShardError(f"{manifest_path}: malformed shard document counts ({exc})") from exc
+        self.document_starts = np.cumsum([0] + counts).astype(np.int64)
+        self._last = None      # (shard index, Shard): the shard random access read last
+        self._window_readers = {}
+
+    def __len__(self):
+        """Documents in the dataset (from the manifest)."""
+        return int(self.document_starts[-1])
+
+    def __getitem__(self, index):
+        """Document `index` in manifest order, as `documents()` yields it, reading one shard's
+        sections (the last shard read stays decoded, so reading in order decodes each once)."""
+        n = len(self)
+        if not isinstance(index, (int, np.integer)):
+            raise TypeError(f"dataset indices are integers, not {type(index).__name__}")
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"document {index} outside 0..{n - 1}")
+        i = int(np.searchsorted(self.document_starts, index, side="right")) - 1
+        if self._last is None or self._last[0] != i:
+            shard = self.shard(i)
+            if shard.documents != int(self.entries[i]["documents"]):
+                raise ShardFormatError(shard.path, "header", f"{shard.documents} documents, "
+                                       f"manifest says {self.entries[i]['documents']}")
+            self._last = (i, shard, shard.doc_offsets(), shard.doc_ids())
+        _, shard, offsets, ids = self._last
+        k = index - int(self.document_starts[i])
+        a, b = int(offsets[k]), int(offsets[k + 1])
+        return {"id": ids[k], **{f: shard.read(f)[a:b] for f in DEFAULT_FIELDS}}
+
+    def num_windows(self, length, stride=None, separator_token=None):
+        """How many windows `windows(length, stride, separator_token)` yields (from the manifest)."""
+        return self._window_reader(length, stride, separator_token, DEFAULT_FIELDS).num_windows
+
+    def window(self, index, length, stride=None, separator_token=None, fields=DEFAULT_FIELDS):
+        """Window `index` of `windows(length, stride, separator_token, fields)`, found from the
+        manifest's counts and read from the shard(s) it lies in (stored dtypes)."""
+        reader = self._window_reader(length, stride, separator_token, fields)
+        if not 0 <= index < reader.num_windows:
+            raise IndexError(f"window {index} outside 0..{reader.num_windows - 1}")
+        return reader.window(index)
+
+    def _window_reader(self, length, stride, separator_token, fields):
+        from .loader import LimeIterableDataset
+        key = (length, stride, separator_token, tuple(fields))
+        if key not in self._window_readers:
+            self._window_readers[key] = LimeIterableDataset(
+                self.path, length, stride=stride, separator_token=separator_token, fields=fields,
+                shuffle=False, dtype=None)
+        return self._window_readers[key]
 
     @property
     def documents_count(self):

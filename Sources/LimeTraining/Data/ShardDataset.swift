@@ -11,6 +11,10 @@ public final class ShardDataset: @unchecked Sendable {
     /// The tokenizer's document separator (`</s>`, `<|endoftext|>`), placed after every document.
     public let separator: Int32
     public let vocabSize: Int
+    /// Global number of the first document of each shard (one more entry than shards).
+    public let documentStarts: [Int]
+    /// The last shard decoded by random access (`document(at:)`, `window(at:length:)`).
+    let cache = ShardCache()
 
     /// Opens `directory`; `separator` defaults to the document separator of the manifest's
     /// tokenizer (found at `tokenizer`, beside the shards, at the path in provenance, or,
@@ -20,6 +24,9 @@ public final class ShardDataset: @unchecked Sendable {
         manifest = try Manifest.read(from: directory)
         vocabSize = manifest.tokenizer.vocabSize
         guard !manifest.shards.isEmpty else { throw TrainerError("\(directory): the manifest lists no shards") }
+        var starts = [0]
+        for shard in manifest.shards { starts.append(starts.last! + shard.documents) }
+        documentStarts = starts
         if let separator {
             self.separator = separator
         } else {
@@ -70,6 +77,12 @@ public final class ShardDataset: @unchecked Sendable {
 
     /// The decoded documents of shard `index`, after checking the file's SHA-256 and size.
     public func documents(ofShard index: Int) throws -> [AlignedDocument] {
+        try reader(ofShard: index).documents()
+    }
+
+    /// A reader of shard `index`, after checking the file's SHA-256 and size against the
+    /// manifest and its vocabulary against the dataset's.
+    public func reader(ofShard index: Int) throws -> ShardReader {
         let entry = manifest.shards[index]
         let path = Manifest.shardPath(entry.file, in: directory)
         guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read shard") }
@@ -80,7 +93,7 @@ public final class ShardDataset: @unchecked Sendable {
         guard reader.vocabSize == vocabSize else {
             throw TrainerError("\(path): vocabulary \(reader.vocabSize) differs from the manifest's \(vocabSize)")
         }
-        return try reader.documents()
+        return reader
     }
 }
 
@@ -92,9 +105,12 @@ public struct DocumentSplit: Codable, Equatable, Sendable {
 
     public init(validationFraction: Double) { self.validationFraction = validationFraction }
 
-    public func isValidation(_ document: AlignedDocument) -> Bool {
+    public func isValidation(_ document: AlignedDocument) -> Bool { isValidation(tokens: document.tokens) }
+
+    /// Whether the document with these pieces is held out.
+    public func isValidation<C: Collection<UInt32>>(tokens: C) -> Bool {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for t in document.tokens {
+        for t in tokens {
             h = (h ^ UInt64(t)) &* 0x0000_0100_0000_01B3
         }
         h ^= h >> 33

@@ -14,10 +14,11 @@ import LimeTransformer
 /// masked, and the guide advances. Generation stops when the guide is used up (unless the
 /// model has a metadata head, see below). `lime`
 /// takes generated pieces' metadata from re-annotating the text (or from the guide).
-/// Kinds other than `tag` get `O` (ner) or `<unk>` (pos) for guided pieces.
+/// A guide word gives any of tag, UPOS and entity (`Guide`); UPOS is derived from the tag
+/// when not given, and a kind the model uses but the guide lacks is refused.
 ///
-/// A `lime+1` model with a metadata head needs no guide: a word without a guide tag (past
-/// the guide's end, or `*` in it) gets the metadata the head predicts (`predictedMetadata`).
+/// A `lime+1` model with a metadata head needs no guide: a word without guide metadata
+/// (past the guide's end, or `*` in it) gets the metadata the head predicts (`predictedMetadata`).
 public final class Generator {
     public struct Options: Sendable {
         public var maxTokens = 64
@@ -25,9 +26,13 @@ public final class Generator {
         public var temperature: Float = 0
         public var topK: Int? = nil
         public var seed: UInt64 = 1
-        /// Fine-grained tags (labels of `TagSets.tag`), one per generated word; `*` (or the
-        /// words after the guide) lets a model with a metadata head predict the word's tags.
+        /// One entry per generated word: a fine-grained tag (`TagSets.tag`) or `TAG/UPOS/NER`;
+        /// `*` (or the words after the guide) lets a model with a metadata head predict it.
         public var guide: [String]? = nil
+        /// UPOS labels (`TagSets.pos`), one per generated word (`--guide-pos`).
+        public var guidePOS: [String]? = nil
+        /// IOB2 entity labels (`TagSets.ner`), one per generated word (`--guide-ner`).
+        public var guideNER: [String]? = nil
         /// Guided words end after this many pieces (stops greedy repetition loops).
         public var maxPiecesPerWord = 4
         public init() {}
@@ -78,13 +83,12 @@ public final class Generator {
         return (tokens, own)
     }
 
-    /// Metadata ids of a guided word with fine-grained tag `tag`.
-    func guided(_ tag: UInt8) -> [UInt8] {
-        spec.metadata.map { $0 == .tag ? tag : $0 == .ner ? TagSets.ner.id("O") : TagSet.unknownID }
-    }
+    /// Sees the tokens and metadata fed to the model at every step (tests).
+    var observeInputs: (([Int32], [[UInt8]]) -> Void)?
 
     /// Next-token logits for `tokens` with input metadata `inputs` (one array per kind).
     func logits(_ tokens: [Int32], _ inputs: [[UInt8]]) throws -> [Float] {
+        observeInputs?(tokens, inputs)
         let n = min(tokens.count, model.config.contextLength)
         let batch = Transformer.Batch(batch: 1, length: n, tokens: Array(tokens.suffix(n)),
                                       metadata: inputs.map { $0.suffix(n).map { Int32($0) } })
@@ -102,15 +106,13 @@ public final class Generator {
         var (tokens, own) = try encodePrompt(prompt)
         let start = tokens.count
         let predicts = spec.variant == .limePlus1 && model.config.metadataHead
-        let guide = try options.guide.map { tags in
-            try tags.map { label -> UInt8? in
-                if label == Self.predictedWord && predicts { return nil }
-                guard let id = TagSets.tag.lookup(label), id > TagSet.separatorID else { throw TrainerError("unknown tag '\(label)' in --guide") }
-                return id
-            }
-        }
+        let given = options.guide != nil || options.guidePOS != nil || options.guideNER != nil
+        let guide = given
+            ? try Guide.parse(guide: options.guide, pos: options.guidePOS, ner: options.guideNER)
+                .resolve(spec.metadata, allowingPredicted: predicts)
+            : nil
         if spec.variant == .limePlus1 && guide == nil && !predicts {
-            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag per word to generate), or train with --metadata-head")
+            throw TrainerError("lime+1 needs the next token's metadata: pass --guide TAGS (one tag, or TAG/UPOS/NER, per word to generate), or train with --metadata-head")
         }
         var rng = Xoshiro256(seed: options.seed)
         var word = -1
@@ -128,7 +130,7 @@ public final class Generator {
                 if let guide {
                     if startsWord(next) { word += 1 }
                     if word >= guide.count { break generation }
-                    nextMeta = guided(guide[max(word, 0)] ?? TagSet.unknownID)
+                    nextMeta = guide[max(word, 0)] ?? spec.metadata.map { _ in TagSet.unknownID }
                 } else {
                     nextMeta = spec.metadata.map { _ in TagSet.unknownID }  // replaced by re-annotation below
                 }
@@ -145,8 +147,8 @@ public final class Generator {
                 } else {
                     piecesInWord = 1
                     word += 1
-                    if let guide, word < guide.count, let tag = guide[word] {
-                        wordMeta = guided(tag)
+                    if let guide, word < guide.count, let given = guide[word] {
+                        wordMeta = given
                     } else if predicts {
                         wordMeta = try predictedMetadata(tokens, own, options, &rng)
                     } else {

@@ -12,19 +12,23 @@ import LimeTransformer
 /// initialization (shuffling is a pure function of seed, epoch and shard), so the data
 /// cursor is the whole random state.
 ///
-/// Versions: 1, a model without a metadata head; 2, the same layout whose spec may have
-/// a head (its tensors follow the others in the float payload). A checkpoint is written
-/// with the oldest version that can hold it, so head-less runs keep their bytes and an
-/// older lime refuses a head it cannot load instead of misreading it; versions newer
-/// than `version` are refused by number.
+/// Versions: 1, a model without a metadata head trained on one directory in the default
+/// shard order; 2, the same layout for what a version-1 reader would misread: a metadata
+/// head (its tensors follow the others in the float payload), a mixture cursor or
+/// `shuffle: global`. A checkpoint is written with the oldest version that can hold it,
+/// so plain runs keep their bytes and an older lime refuses what it cannot load instead
+/// of misreading it; versions newer than `version` are refused by number.
 public enum Checkpoint {
     public static let magic = Array("LIMECKPT".utf8)
     /// The newest version this build reads and writes.
     public static let version: UInt32 = 2
+    public static let supportedVersions: ClosedRange<UInt32> = 1...2
     public static let fileName = "checkpoint.lime"
 
-    /// The version a checkpoint of `spec` is written with.
-    public static func version(for spec: RunSpec) -> UInt32 { spec.variant.metadataHead ? 2 : 1 }
+    /// The oldest version that holds a checkpoint of `spec` (a head needs version 2).
+    public static func version(for spec: RunSpec) -> UInt32 {
+        spec.variant.metadataHead || (spec.config.shuffle ?? .shard) != .shard ? 2 : 1
+    }
 
     public struct State: Codable, Equatable, Sendable {
         public var spec: RunSpec
@@ -46,7 +50,7 @@ public enum Checkpoint {
         let json = [UInt8](try encoder.encode(state))
         var w = ByteWriter(capacity: 64 + json.count + 12 * store.count)
         w.write(bytes: magic)
-        w.write(version(for: state.spec))
+        w.write(version(of: state))
         w.write(UInt32(json.count))
         w.write(bytes: json)
         w.write(UInt64(store.count))
@@ -56,6 +60,11 @@ public enum Checkpoint {
         var bytes = w.bytes
         bytes += Hashing.sha256(bytes)
         try AtomicFile.write(bytes, to: path)
+    }
+
+    /// The version a state is written with: 1 unless it needs version 2's reading.
+    public static func version(of state: State) -> UInt32 {
+        state.cursor.mixture != nil ? 2 : version(for: state.spec)
     }
 
     /// Reads and checks a checkpoint: its state and raw float payload (weights, m, v).
@@ -70,7 +79,7 @@ public enum Checkpoint {
         func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
         let version = u32(8)
         guard version >= 1 else { throw fail("unsupported checkpoint version \(version)") }
-        guard version <= Self.version else {
+        guard supportedVersions.contains(version) else {
             throw fail("checkpoint version \(version) is newer than this lime reads (1 to \(Self.version)): update lime")
         }
         let jsonLength = Int(u32(12))

@@ -31,6 +31,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
 
     /// The head loss weight in effect.
     public var headWeight: Float { metadataHeadWeight ?? 0.1 }
+    /// Window order: nil or `shard` (the default loader), `global` (`GlobalShuffleLoader`).
+    /// Absent from the JSON when nil, so runs without it keep their bytes.
+    public var shuffle: ShuffleMode? = nil
 
     public init() {}
 
@@ -39,7 +42,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         case batchSize = "batch_size", steps, learningRate = "learning_rate", minLearningRate = "min_learning_rate"
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", seed
         case validationFraction = "validation_fraction", evalEvery = "eval_every", evalWindows = "eval_windows"
-        case checkpointEvery = "checkpoint_every", logEvery = "log_every", threads
+        case checkpointEvery = "checkpoint_every", logEvery = "log_every", threads, shuffle
         case metadataHeadWeight = "metadata_head_weight"
     }
 
@@ -57,6 +60,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try get(.evalWindows, &evalWindows); try get(.checkpointEvery, &checkpointEvery)
         try get(.logEvery, &logEvery); try get(.threads, &threads)
         metadataHeadWeight = try c.decodeIfPresent(Float.self, forKey: .metadataHeadWeight)
+        shuffle = try c.decodeIfPresent(ShuffleMode.self, forKey: .shuffle)
     }
 
     /// Reads a JSON config file.

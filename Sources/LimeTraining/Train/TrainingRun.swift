@@ -11,10 +11,13 @@ import LimeTransformer
 public final class TrainingRun {
     public let directory: String
     public let spec: RunSpec
-    public let dataset: ShardDataset
+    /// The run's data: one directory or a mixture (`spec.data`).
+    public let data: TrainingData
+    /// The (first) dataset: its tokenizer and separator are the run's.
+    public var dataset: ShardDataset { data.first }
     public let model: Transformer
     public let trainer: Trainer
-    public let loader: TrainingLoader
+    public let loader: any WindowLoader
     /// Held-out windows used for periodic validation.
     public let validation: [TrainingWindow]
     public private(set) var step = 0
@@ -63,17 +66,18 @@ public final class TrainingRun {
         self.directory = directory
         self.spec = spec
         let c = spec.config
-        dataset = try ShardDataset(directory: spec.data, tokenizer: spec.tokenizer, separator: spec.separator)
-        guard dataset.vocabSize == spec.vocabSize else {
-            throw TrainerError("\(spec.data): vocabulary \(dataset.vocabSize) differs from the run's \(spec.vocabSize)")
+        data = try TrainingData(path: spec.data, tokenizer: spec.tokenizer, separator: spec.separator)
+        guard data.vocabSize == spec.vocabSize else {
+            throw TrainerError("\(spec.data): vocabulary \(data.vocabSize) differs from the run's \(spec.vocabSize)")
         }
         let threads = c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount
         model = try Transformer(config: spec.model, maxBatch: c.batchSize, threads: threads, seed: c.seed)
         model.metadataHeadWeight = c.headWeight
         trainer = Trainer(model: model, schedule: c.schedule, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm)
         let split = DocumentSplit(validationFraction: c.validationFraction)
-        loader = TrainingLoader(dataset: dataset, length: c.contextLength, seed: c.seed, split: split)
-        validation = try SequentialWindows.make(dataset: dataset, length: c.contextLength, limit: c.evalWindows) { split.isValidation($0) }
+        loader = try data.loader(length: c.contextLength, seed: c.seed, split: split, shuffle: c.shuffle ?? .shard, threads: threads,
+                                 indexDirectory: directory)
+        validation = try data.validation(length: c.contextLength, limit: c.evalWindows) { split.isValidation($0) }
         guard !validation.isEmpty else {
             throw TrainerError("\(spec.data): the validation split holds no full window; raise validation_fraction or use more data")
         }
@@ -84,6 +88,10 @@ public final class TrainingRun {
             lossSteps = state.lossSteps
             trainSeconds = TrainingTiming.read(timingPath, step: state.step)
             trainer.optimizer.setStep(state.optimizerStep)
+            let mixture = loader as? MixtureLoader
+            guard (mixture?.accepts(state.cursor) ?? (state.cursor.mixture == nil)) else {
+                throw TrainerError("\(directory): the checkpoint's data cursor does not fit \(spec.data) (mixture sources or weights changed?)")
+            }
             loader.restore(state.cursor)
         }
     }
