@@ -23,6 +23,7 @@ public struct ByteWriter {
 /// A truncated or malformed binary buffer.
 public struct ByteReaderError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    @usableFromInline init(description: String) { self.description = description }
 }
 
 /// Reads little-endian values from a byte buffer, throwing on truncation.
@@ -37,17 +38,15 @@ public struct ByteReader {
 
     public var remaining: Int { bytes.count - offset }
 
+    /// Inlinable, so that readers in other modules (model files, checkpoints) get a
+    /// specialized unaligned load instead of a generic call per value.
+    @inlinable
     public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= bytes.count else {
             throw ByteReaderError(description: "truncated: need \(size) bytes at offset \(offset), have \(remaining)")
         }
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { dst in
-            bytes.withUnsafeBytes { src in
-                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size]))
-            }
-        }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
         offset += size
         return T(littleEndian: value)
     }

@@ -15,7 +15,7 @@ public enum AnnotatorFactory {
                 return { NativeAnnotator(model: first.model, modelSHA256: first.fingerprint["model_sha256"] ?? "") }
             }
             let shipped = try ShippedTaggerModel.shared()
-            return { NativeAnnotator(model: shipped.model, modelSHA256: shipped.sha256) }
+            return { NativeAnnotator(model: shipped, modelSHA256: ShippedTaggerModel.sha256) }
         case "spacy":
             let options = SpacyAnnotator.Options.standard(model: config.spacyModel, timeout: config.spacyTimeout)
             return { try SpacyAnnotator(options: options) }

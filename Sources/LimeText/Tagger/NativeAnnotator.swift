@@ -7,27 +7,36 @@ import LimeSupport
 /// loaded `TaggerModel`.
 public final class NativeAnnotator: Annotator {
     public let name = "native"
-    public let fingerprint: [String: String]
     public let model: TaggerModel
     private let session: TaggerSession
     private let pretokenizer = Pretokenizer()
+    private let modelSHA256: () -> String
+
+    /// What identifies the annotator: the model file's SHA-256, feature and pre-tokenizer
+    /// versions. Computed on first use: hashing the 16.5 MB model costs start-up time that
+    /// `lime annotate`, which records no provenance, need not pay.
+    public private(set) lazy var fingerprint: [String: String] = [
+        "annotator": "native",
+        "model_sha256": modelSHA256(),
+        "feature_version": String(TaggerModel.featureVersion),
+        "pretokenizer": "spacy-\(Pretokenizer.spacyVersion)-rules",
+    ]
 
     /// An annotator over a loaded model; `modelSHA256` identifies it in the fingerprint.
-    public init(model: TaggerModel, modelSHA256: String) {
+    public convenience init(model: TaggerModel, modelSHA256: String) {
+        self.init(model: model, modelSHA256: { modelSHA256 })
+    }
+
+    /// An annotator over a loaded model whose SHA-256 is computed when first needed.
+    public init(model: TaggerModel, modelSHA256: @escaping () -> String) {
         self.model = model
+        self.modelSHA256 = modelSHA256
         session = TaggerSession(model: model)
-        fingerprint = [
-            "annotator": "native",
-            "model_sha256": modelSHA256,
-            "feature_version": String(TaggerModel.featureVersion),
-            "pretokenizer": "spacy-\(Pretokenizer.spacyVersion)-rules",
-        ]
     }
 
     /// An annotator over the model shipped with LimeText.
     public convenience init() throws {
-        let shipped = try ShippedTaggerModel.shared()
-        self.init(model: shipped.model, modelSHA256: shipped.sha256)
+        self.init(model: try ShippedTaggerModel.shared(), modelSHA256: ShippedTaggerModel.sha256)
     }
 
     /// An annotator over the model file at `path`.
@@ -68,25 +77,42 @@ public final class NativeAnnotator: Annotator {
     }
 }
 
-/// The shipped model, loaded once per process and shared.
+/// The shipped model, loaded once per process and shared, and its file's SHA-256,
+/// computed once when first asked for.
 public enum ShippedTaggerModel {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: (model: TaggerModel, sha256: String)?
+    nonisolated(unsafe) private static var cached: TaggerModel?
+    nonisolated(unsafe) private static var cachedSHA256: String?
 
-    /// The shipped model and the SHA-256 of its file.
-    public static func shared() throws -> (model: TaggerModel, sha256: String) {
+    /// The shipped model.
+    public static func shared() throws -> TaggerModel {
         lock.lock()
         defer { lock.unlock() }
         if let cached { return cached }
+        let path = try modelPath()
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TaggerModelError("\(path): cannot read the tagger model")
+        }
+        let model = try TaggerModel.load(bytes: [UInt8](data), name: path)
+        cached = model
+        return model
+    }
+
+    /// The SHA-256 (hex) of the shipped model file ("unreadable" if it cannot be read,
+    /// which `shared()` would have reported first).
+    public static func sha256() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedSHA256 { return cachedSHA256 }
+        let digest = (try? modelPath()).flatMap { try? Hashing.sha256(fileAt: $0).digest }.map { Hashing.hex($0) } ?? "unreadable"
+        cachedSHA256 = digest
+        return digest
+    }
+
+    private static func modelPath() throws -> String {
         guard let url = TaggerModel.shippedModelURL else {
             throw TaggerModelError("the LimeText bundle has no Resources/tagger-en.lmtag (run `make tagger-model`)")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw TaggerModelError("\(url.path): cannot read the tagger model")
-        }
-        let bytes = [UInt8](data)
-        let loaded = (try TaggerModel.load(bytes: bytes, name: url.path), Hashing.hex(Hashing.sha256(bytes)))
-        cached = loaded
-        return loaded
+        return url.path
     }
 }
