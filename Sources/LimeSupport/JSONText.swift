@@ -22,6 +22,38 @@ public enum JSONText {
         return out + "\""
     }
 
+    /// Appends the UTF-8 text `bytes` as a JSON string literal (quotes included) to `out`:
+    /// the bytes of `quote(String(decoding: bytes, as: UTF8.self))` for valid UTF-8, written
+    /// without building a String (the annotation output's hot path).
+    @inlinable
+    public static func appendQuoted<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        out.append(0x22)
+        for byte in bytes {
+            switch byte {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0..<0x20:
+                let digits: [UInt8] = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+    }
+
+    /// Appends the decimal digits of `value`.
+    @inlinable
+    public static func appendInteger<T: BinaryInteger>(_ value: T, to out: inout [UInt8]) {
+        if value < 10 && value >= 0 {
+            out.append(0x30 + UInt8(value))
+            return
+        }
+        out.append(contentsOf: String(value).utf8)
+    }
+
     /// A JSON array of numbers.
     public static func array<S: Sequence>(_ values: S) -> String where S.Element: BinaryInteger {
         "[" + values.map { String($0) }.joined(separator: ",") + "]"

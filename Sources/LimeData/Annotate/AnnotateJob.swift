@@ -37,14 +37,15 @@ public struct AnnotateJob {
         }
         var summary = Summary()
         var pending: [InputDocument] = []
-        var buffer = Data()
+        var buffer: [UInt8] = []
         func flush(file: InputFile) throws {
             guard !pending.isEmpty else { return }
             let results = try annotator.annotate(pending.map(\.content))
             for (document, result) in zip(pending, results) {
                 switch result {
                 case .success(let tokens):
-                    guard let line = Self.line(id: document.id, text: document.content.text, tokens: tokens, includeText: includeText) else {
+                    guard Self.appendLine(to: &buffer, id: document.id, text: document.content.text, tokens: tokens,
+                                          includeText: includeText) else {
                         summary.quarantined.append(QuarantinedRecord(
                             path: file.path, line: document.line, byteOffset: document.byteOffset, stage: UnitStage.annotate.rawValue,
                             reason: "annotator returned token offsets outside the text", excerpt: String(document.content.text.prefix(120))))
@@ -52,7 +53,6 @@ public struct AnnotateJob {
                     }
                     summary.documents += 1
                     summary.tokens += tokens.count
-                    buffer.append(contentsOf: line.utf8)
                 case .failure(let failure):
                     summary.quarantined.append(QuarantinedRecord(
                         path: file.path, line: document.line, byteOffset: document.byteOffset, stage: UnitStage.annotate.rawValue,
@@ -61,7 +61,7 @@ public struct AnnotateJob {
             }
             pending.removeAll()
             if buffer.count > 1 << 20 {
-                try handle.write(contentsOf: buffer)
+                try handle.write(contentsOf: Data(buffer))
                 buffer.removeAll(keepingCapacity: true)
             }
         }
@@ -79,7 +79,7 @@ public struct AnnotateJob {
                 }
                 try flush(file: file)
             }
-            try handle.write(contentsOf: buffer)
+            try handle.write(contentsOf: Data(buffer))
             try handle.synchronize()
             try handle.close()
         } catch {
@@ -98,17 +98,53 @@ public struct AnnotateJob {
     /// With `includeText`, the line also holds the document's `text` (then `lime run`
     /// reads it back losslessly).
     public static func line(id: String, text: String, tokens: [AnnotatedToken], includeText: Bool = false) -> String? {
+        var out: [UInt8] = []
+        guard appendLine(to: &out, id: id, text: text, tokens: tokens, includeText: includeText) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `line(...)`'s bytes to `out`, written as bytes (no String per field); false,
+    /// with `out` unchanged, if a token's offsets fall outside the text.
+    public static func appendLine(to out: inout [UInt8], id: String, text: String, tokens: [AnnotatedToken],
+                                  includeText: Bool = false) -> Bool {
         let utf8 = Array(text.utf8)
-        var parts: [String] = []
-        parts.reserveCapacity(tokens.count)
-        for token in tokens {
-            guard token.start >= 0, token.start <= token.end, Int(token.end) <= utf8.count else { return nil }
-            let surface = String(decoding: utf8[Int(token.start)..<Int(token.end)], as: UTF8.self)
-            parts.append("{\"text\":\(JSONText.quote(surface)),\"start\":\(token.start),\"end\":\(token.end),"
-                + "\"tag\":\(JSONText.quote(TagSets.tag.label(token.tag))),\"pos\":\(JSONText.quote(TagSets.pos.label(token.pos))),"
-                + "\"ent\":\(JSONText.quote(TagSets.ner.label(token.ner)))}")
+        guard tokens.allSatisfy({ $0.start >= 0 && $0.start <= $0.end && Int($0.end) <= utf8.count }) else { return false }
+        out.reserveCapacity(out.count + utf8.count * 2 + tokens.count * 72 + 64)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        JSONText.appendQuoted(id.utf8, to: &out)
+        if includeText {
+            out.append(contentsOf: #","text":"#.utf8)
+            JSONText.appendQuoted(utf8, to: &out)
         }
-        let textField = includeText ? ",\"text\":\(JSONText.quote(text))" : ""
-        return "{\"id\":\(JSONText.quote(id))\(textField),\"tokens\":[\(parts.joined(separator: ","))]}\n"
+        out.append(contentsOf: #","tokens":["#.utf8)
+        for (index, token) in tokens.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            out.append(contentsOf: #"{"text":"#.utf8)
+            JSONText.appendQuoted(utf8[Int(token.start)..<Int(token.end)], to: &out)
+            out.append(contentsOf: #","start":"#.utf8)
+            JSONText.appendInteger(token.start, to: &out)
+            out.append(contentsOf: #","end":"#.utf8)
+            JSONText.appendInteger(token.end, to: &out)
+            out.append(contentsOf: #","tag":"#.utf8)
+            out.append(contentsOf: QuotedLabels.tag[Int(token.tag)])
+            out.append(contentsOf: #","pos":"#.utf8)
+            out.append(contentsOf: QuotedLabels.pos[Int(token.pos)])
+            out.append(contentsOf: #","ent":"#.utf8)
+            out.append(contentsOf: QuotedLabels.ner[Int(token.ner)])
+            out.append(0x7D)
+        }
+        out.append(contentsOf: "]}\n".utf8)
+        return true
+    }
+}
+
+/// Every label id of each tag set, as its quoted JSON string.
+private enum QuotedLabels {
+    static let tag = table(TagSets.tag)
+    static let pos = table(TagSets.pos)
+    static let ner = table(TagSets.ner)
+
+    private static func table(_ set: TagSet) -> [[UInt8]] {
+        (0...255).map { Array(JSONText.quote(set.label(UInt8($0))).utf8) }
     }
 }
