@@ -20,7 +20,10 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(cpuFlags),
     .unsafeFlags(["-wmo"], .when(configuration: .release)),
 ]
-let kernelSettings: [SwiftSetting] = [
+// Fuzz builds (`LIME_FUZZ=1`, Pipelines/make/fuzz.mk) keep every check in the kernels too:
+// an overflow or out-of-bounds index on bad bytes must trap where the fuzzer can see it.
+let fuzzing = environment["LIME_FUZZ"] == "1"
+let kernelSettings: [SwiftSetting] = fuzzing ? swiftSettings : [
     .unsafeFlags(cpuFlags),
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
@@ -111,3 +114,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets (Tests/Fuzz/Targets, one reader each), only in fuzz builds: built with
+// `-sanitize=fuzzer,address` by Pipelines/make/fuzz.mk, which gives them libFuzzer's `main`.
+if fuzzing {
+    let fuzzTargets: [(product: String, target: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-input", "FuzzInput", ["LimeData", "LimeSupport"]),
+        ("fuzz-shard", "FuzzShard", ["LimeData", "LimeSupport"]),
+        ("fuzz-manifest", "FuzzManifest", ["LimeData"]),
+        ("fuzz-tagger-model", "FuzzTaggerModel", ["LimeText", "LimeSupport"]),
+        ("fuzz-checkpoint", "FuzzCheckpoint", ["LimeTraining", "LimeSupport"]),
+        ("fuzz-tokenizer", "FuzzTokenizer", ["LimeData"]),
+    ]
+    package.targets.append(.target(name: "LimeFuzzSupport", path: "Tests/Fuzz/Support", swiftSettings: swiftSettings))
+    for fuzz in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: fuzz.target, dependencies: fuzz.dependencies + ["LimeFuzzSupport"],
+            path: "Tests/Fuzz/Targets/\(fuzz.target)", swiftSettings: swiftSettings))
+        package.products.append(.executable(name: fuzz.product, targets: [fuzz.target]))
+    }
+}
