@@ -91,7 +91,7 @@ public final class Pipeline {
     public func run() throws -> RunSummary {
         let started = Date()
         let shardDirectory = (directory as NSString).appendingPathComponent(Manifest.shardDirectory)
-        try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true)
+        try Directory.create(shardDirectory)
         let lock = try RunLock(directory: directory)
         defer { withExtendedLifetime(lock) {} }
         try removeTemporaryFiles(in: shardDirectory)
@@ -175,7 +175,7 @@ public final class Pipeline {
 
     private func removeTemporaryFiles(in directory: String) throws {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.contains(".tmp-") {
-            try FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            try Directory.remove((directory as NSString).appendingPathComponent(name), what: "a temporary file of an earlier run")
         }
     }
 }
