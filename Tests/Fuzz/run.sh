@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 target=$1
 seconds=$2
 build=${FUZZ_BUILD:-.build-fuzz}
-binary=$build/release/fuzz-$target
+binary=$build/debug/fuzz-$target
 seeds=Tests/Fuzz/seeds/$target
 regressions=Tests/Fuzz/regressions/$target
 corpus=$build/corpus/$target

@@ -1,9 +1,19 @@
+import CLibFuzzer
 import Foundation
 
-/// Helpers shared by the libFuzzer targets (`Tests/Fuzz/Targets`): each target defines
-/// `LLVMFuzzerTestOneInput`, feeds the bytes to one reader and checks that whatever it
-/// throws names the file. A trap, a sanitizer report or a failed check is a finding.
+/// Helpers shared by the libFuzzer targets (`Tests/Fuzz/Targets`): each target's `main`
+/// hands libFuzzer a function that feeds the bytes to one reader and checks that whatever
+/// it throws names the file. A trap, a sanitizer report or a failed check is a finding.
 public enum Fuzz {
+    /// Runs libFuzzer's driver with this process's arguments (`-max_total_time=`, corpus
+    /// directories, ...) over `callback`, and exits with its status. (A `main` of our own,
+    /// rather than libFuzzer's: SwiftPM gives every executable one.)
+    public static func main(_ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, callback))
+    }
+
     /// The input bytes libFuzzer hands over.
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data, size > 0 else { return [] }

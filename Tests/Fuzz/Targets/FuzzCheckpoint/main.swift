@@ -4,8 +4,7 @@ import LimeTraining
 
 /// The training checkpoint reader. Each input is read as it is, then again with its
 /// trailing SHA-256 recomputed, so that mutations reach the state JSON and the payload.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     read(bytes)
     if bytes.count >= 32 { read(Array(bytes.dropLast(32)) + Hashing.sha256(bytes.dropLast(32))) }
@@ -19,3 +18,6 @@ private func read(_ bytes: [UInt8]) {
     Fuzz.check(12 * (floats.count / 3) + 56 <= bytes.count, "more floats than bytes")
     _ = state.spec
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzCheckpoint` on every input.
+Fuzz.main { fuzzCheckpoint($0, $1) }

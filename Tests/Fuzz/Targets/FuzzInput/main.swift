@@ -8,8 +8,7 @@ import LimeSupport
 /// compressed by the harness, so the lines inside are fuzzed; 2 the rest as a raw
 /// `.jsonl.zst` stream, so the zstd framing is fuzzed; 3 plain `.txt`), bit 2 accepts
 /// `"tokens"`, bit 3 limits records to 64 bytes.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     guard let mode = bytes.first else { return 0 }
     let body = Array(bytes.dropFirst())
@@ -46,3 +45,6 @@ public func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if !zstd { Fuzz.check(reader.rawBytesRead == Int64(contents.count), "read \(reader.rawBytesRead) of \(contents.count) bytes") }
     return 0
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzInput` on every input.
+Fuzz.main { fuzzInput($0, $1) }

@@ -4,8 +4,7 @@ import LimeFuzzSupport
 
 /// The manifest reader: JSON decoding and the checks on what it says. A manifest that is
 /// accepted must survive being written and read back unchanged.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let name = "fuzz/manifest.json"
     guard let manifest = Fuzz.expectNamedError(name, { try Manifest.decode(Data(Fuzz.bytes(data, size)), path: name) }) else {
         return 0
@@ -21,3 +20,6 @@ public func fuzzManifest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     Fuzz.check(decoded == manifest, "manifest changes when written and read back")
     return 0
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzManifest` on every input.
+Fuzz.main { fuzzManifest($0, $1) }

@@ -6,8 +6,7 @@ import LimeFuzzSupport
 /// told apart by content as `lime run --tokenizer` does. A tokenizer that loads must encode
 /// text (a fixed sentence and the input's valid UTF-8) into ids below its vocabulary size,
 /// with spans inside the text, and decode its pieces.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     let name = "fuzz/tokenizer.model"
     guard let tokenizer = Fuzz.expectNamedError(name, { try TokenizerLoader.load(data: Data(bytes), path: name) }) else { return 0 }
@@ -27,3 +26,6 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzTokenizer` on every input.
+Fuzz.main { fuzzTokenizer($0, $1) }

@@ -6,8 +6,7 @@ import LimeText
 /// it is; odd, the rest is a payload the harness wraps in a valid header and zstd frame, so
 /// that mutations reach the weight tables and entity networks behind the frame checksum.
 /// A model that loads must tag a sentence.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTaggerModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzTaggerModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     guard let mode = bytes.first else { return 0 }
     let body = Array(bytes.dropFirst())
@@ -30,3 +29,6 @@ private func wrap(_ payload: [UInt8]) -> [UInt8] {
     out.write(bytes: (try? Zstd.compress(payload, level: 1)) ?? [])
     return out.bytes
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzTaggerModel` on every input.
+Fuzz.main { fuzzTaggerModel($0, $1) }

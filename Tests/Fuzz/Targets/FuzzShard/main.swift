@@ -5,8 +5,7 @@ import LimeSupport
 /// The shard reader: header, section table, every section and the documents. Each input is
 /// read as it is, then again with its header and section checksums recomputed, so that
 /// mutations reach the table and the sections behind the SHA-256 checks.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzShard(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzShard(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     read(bytes)
     if let repaired = repairChecksums(bytes) { read(repaired) }
@@ -42,3 +41,6 @@ private func repairChecksums(_ input: [UInt8]) -> [UInt8]? {
     bytes.replaceSubrange(120..<128, with: Hashing.sha256(bytes[0..<120]).prefix(8))
     return bytes
 }
+
+// Last, after the globals above are initialized: libFuzzer runs `fuzzShard` on every input.
+Fuzz.main { fuzzShard($0, $1) }
