@@ -20,10 +20,10 @@ func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     default: (suffix, contents) = ("txt", body)
     }
     let path = Fuzz.scratchFile(named: "input.\(suffix)", contents: contents)
-    guard let (format, zstd) = InputFormat.detect(path) else { Fuzz.check(false, "\(path) not detected"); return 0 }
-    let file = InputFile(index: 0, path: path, format: format, zstd: zstd, size: Int64(contents.count))
+    guard let file = (try? InputDiscovery.expand([path]))?.first else { Fuzz.check(false, "\(path) not found as an input"); return 0 }
+    let (format, zstd) = (file.format, file.zstd)
     let parser = DocumentParser(allowTokens: mode & 4 != 0)
-    guard let reader = Fuzz.expectNamedError(path, { try RecordReader(file: file, maxRecordBytes: mode & 8 != 0 ? 64 : 64 << 20) }) else {
+    guard let reader = Fuzz.expectNamedError(file.path, { try RecordReader(file: file, maxRecordBytes: mode & 8 != 0 ? 64 : 64 << 20) }) else {
         return 0
     }
     var line = 0
@@ -38,7 +38,7 @@ func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         case .success(let document):
             Fuzz.check(!document.id.isEmpty || format == .jsonl, "text document without an id")
         case .failure(let quarantined):
-            Fuzz.check(quarantined.path == path && quarantined.line == line && !quarantined.reason.isEmpty,
+            Fuzz.check(quarantined.path == file.path && quarantined.line == line && !quarantined.reason.isEmpty,
                        "quarantined record without its place: \(quarantined)")
         }
     }
