@@ -20,6 +20,7 @@ mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
 [ -x "$binary" ] || { echo "fuzz: $binary missing (make fuzz-build)" >&2; exit 2; }
 
 # Leak checking stays off: the Swift runtime's caches read as leaks to LeakSanitizer.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 options=(-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=30 -detect_leaks=0 -print_final_stats=1)
 if compgen -G "$regressions/*" >/dev/null; then
   "$binary" "${options[@]}" "$regressions"/* >"$build/logs/$target-regressions.log" 2>&1 ||
