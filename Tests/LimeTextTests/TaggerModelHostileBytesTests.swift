@@ -61,4 +61,15 @@ import Testing
         labels.replaceSubrange((4 + descriptionLength)..<(8 + descriptionLength), with: [0xFF, 0xFF, 0xFF, 0x7F])
         expectRefused(try Self.file(labels), "a label count of 2^31")
     }
+
+    /// Found by `fuzz-tagger-model`: an entity network with impossible widths was refused
+    /// with a message that did not name the file.
+    @Test func fuzzCrashEntityNetworkWidthsNameTheFile() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/regressions/tagger-model/entity-network-widths").path
+        let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The fuzz input's first byte is odd: the rest is a payload the harness wraps in a frame.
+        #expect(input.first.map { $0 & 1 == 1 } == true)
+        expectRefused(try Self.file(Array(input.dropFirst())), "entity network widths in the billions")
+    }
 }

@@ -138,7 +138,11 @@ extension TaggerModel {
             let networkCount: UInt8 = version == 3 ? 0 : try r.read()
             guard networkCount <= 16 else { throw fail("\(networkCount) entity networks (at most 16)") }
             var networks: [EntityNetwork] = []
-            for _ in 0..<networkCount { networks.append(try EntityNetwork.read(from: &r)) }
+            for index in 0..<Int(networkCount) {
+                do { networks.append(try EntityNetwork.read(from: &r)) } catch let error as TaggerModelError {
+                    throw fail("entity network \(index): \(error.description)")  // the network's reason, with the file
+                }
+            }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
             return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
                                tagDictionary: TagDictionary(words: words, classes: wordClasses),
