@@ -55,8 +55,9 @@ demo: release corpus
 	@echo "demo: export them as JSONL with: $(RELEASE_BIN) export $(DEMO_OUT) --output $(DEMO_OUT)/export.jsonl"
 	@echo "demo: a page of annotated documents: $(DEMO_OUT)/view.html"
 
-## test: Swift tests (unit, pipeline end to end, resume after kill -9) and Python tests
-test: deps test-swift test-python
+## test: Swift tests (unit, pipeline end to end, resume after kill -9), Python tests and a
+## few seconds of each fuzz target (Pipelines/make/fuzz.mk)
+test: deps test-swift test-python fuzz-smoke
 
 test-swift:
 	$(SWIFT) build --build-tests

@@ -20,7 +20,10 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(cpuFlags),
     .unsafeFlags(["-wmo"], .when(configuration: .release)),
 ]
-let kernelSettings: [SwiftSetting] = [
+// Fuzz builds (`LIME_FUZZ=1`, Pipelines/make/fuzz.mk) keep every check in the kernels too:
+// an overflow or out-of-bounds index on bad bytes must trap where the fuzzer can see it.
+let fuzzing = environment["LIME_FUZZ"] == "1"
+let kernelSettings: [SwiftSetting] = fuzzing ? swiftSettings : [
     .unsafeFlags(cpuFlags),
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
@@ -111,3 +114,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer targets (Tests/Fuzz/Targets, one reader each), only in fuzz builds. Pipelines/make/
+// fuzz.mk instruments every module (`-sanitize=address -sanitize-coverage=...`) and names
+// libFuzzer's archive without its `main` (LIME_FUZZER_LIB): SwiftPM gives each executable a
+// `main` of its own (`-sanitize=fuzzer` would link a second), which runs libFuzzer's driver.
+if fuzzing {
+    let fuzzerLibrary = environment["LIME_FUZZER_LIB"] ?? "libclang_rt.fuzzer_no_main-x86_64.a"
+    let fuzzTargets: [(product: String, target: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-input", "FuzzInput", ["LimeData", "LimeSupport"]),
+        ("fuzz-shard", "FuzzShard", ["LimeData", "LimeSupport"]),
+        ("fuzz-manifest", "FuzzManifest", ["LimeData"]),
+        ("fuzz-tagger-model", "FuzzTaggerModel", ["LimeText", "LimeSupport"]),
+        ("fuzz-checkpoint", "FuzzCheckpoint", ["LimeTraining", "LimeSupport"]),
+        ("fuzz-tokenizer", "FuzzTokenizer", ["LimeData"]),
+    ]
+    package.targets.append(.target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "LimeFuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/Support", swiftSettings: swiftSettings))
+    for fuzz in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: fuzz.target, dependencies: fuzz.dependencies + ["LimeFuzzSupport"],
+            path: "Tests/Fuzz/Targets/\(fuzz.target)", swiftSettings: swiftSettings,
+            linkerSettings: [.unsafeFlags(["-Xlinker", fuzzerLibrary]), .linkedLibrary("stdc++")]))
+        package.products.append(.executable(name: fuzz.product, targets: [fuzz.target]))
+    }
+}

@@ -107,6 +107,9 @@ private final class PoolState: @unchecked Sendable {
         tasksRun.initialize(repeating: 0, count: threadCount * 8)
     }
 
+    // Runs once the pool and every worker (each holds the state until its loop ends) let go.
+    deinit { tasksRun.deallocate() }
+
     func stop() {
         condition.lock()
         stopping = true

@@ -51,6 +51,17 @@ public struct ByteReader {
         return T(littleEndian: value)
     }
 
+    /// An unsigned integer used as a count, size or offset: throws when it does not fit in
+    /// an `Int` (or exceeds `limit`), instead of trapping on the conversion.
+    public mutating func readCount<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, limit: Int = .max, what: String = "value") throws -> Int {
+        let at = offset
+        let value: T = try read()
+        guard let count = Int(exactly: value), count <= limit else {
+            throw ByteReaderError(description: "implausible \(what) \(value) at offset \(at)")
+        }
+        return count
+    }
+
     public mutating func readFloat() throws -> Float { Float(bitPattern: try read(UInt32.self)) }
 
     public mutating func read(count: Int) throws -> ArraySlice<UInt8> {

@@ -37,7 +37,18 @@ public enum Zstd {
     }
 
     /// Decompresses one zstd frame whose content size is `expectedSize` (checked).
+    /// The size is checked against the frame header and against what the compressed bytes
+    /// can hold before anything is allocated, so a corrupt size cannot exhaust memory.
     public static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
+        guard expectedSize >= 0 else { throw ZstdError(message: "negative decompressed size \(expectedSize)") }
+        let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        if declared == ZSTD_CONTENTSIZE_ERROR { throw ZstdError(message: "not a zstd frame") }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
+            throw ZstdError(message: "the frame holds \(declared) bytes, expected \(expectedSize)")
+        }
+        guard expectedSize / maxExpansion <= input.count else {
+            throw ZstdError(message: "\(input.count) compressed bytes cannot hold \(expectedSize) bytes")
+        }
         var output = [UInt8](repeating: 0, count: expectedSize)
         let written = output.withUnsafeMutableBytes { out in
             ZSTD_decompress(out.baseAddress, expectedSize, input.baseAddress, input.count)
@@ -49,12 +60,17 @@ public enum Zstd {
         return output
     }
 
+    /// More than any zstd frame can expand one input byte into (an RLE block turns 4 bytes
+    /// into 128 KiB, 32768:1): a bound on a frame's content size from its length.
+    static let maxExpansion = 1 << 16
+
     /// Decompresses one zstd frame that records its content size.
     public static func decompress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
         let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
         if size == ZSTD_CONTENTSIZE_ERROR { throw ZstdError(message: "not a zstd frame") }
         if size == ZSTD_CONTENTSIZE_UNKNOWN { throw ZstdError(message: "zstd frame without content size") }
-        return try decompress(input, expectedSize: Int(size))
+        guard let expected = Int(exactly: size) else { throw ZstdError(message: "implausible content size \(size)") }
+        return try decompress(input, expectedSize: expected)
     }
 
     public static func decompress(_ input: [UInt8]) throws -> [UInt8] {

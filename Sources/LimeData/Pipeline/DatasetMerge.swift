@@ -39,7 +39,7 @@ public enum DatasetMerge {
         }
 
         let shardDirectory = (output as NSString).appendingPathComponent(Manifest.shardDirectory)
-        try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true)
+        try Directory.create(shardDirectory)
         let lock = try RunLock(directory: output)
         defer { withExtendedLifetime(lock) {} }
         let databasePath = (output as NSString).appendingPathComponent("provenance.sqlite")

@@ -99,7 +99,7 @@ public final class Pipeline {
     /// reusing the kept annotations where the annotator is the same.
     public func run() throws -> RunSummary {
         let started = Date()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Directory.create(directory)
         let lock = try RunLock(directory: directory)
         defer { withExtendedLifetime(lock) {} }
 
@@ -116,14 +116,14 @@ public final class Pipeline {
         let placement = try ShardSetPlacement.resolve(identity: identity, existing: try datasetStore.config(), directory: directory)
         if case .primary = placement, try datasetStore.config().isEmpty { try datasetStore.setConfig(identity) }
         let output = placement.outputDirectory(in: directory)
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try Directory.create(output)
         let store = output == directory
             ? datasetStore : try ProvenanceStore(path: (output as NSString).appendingPathComponent("provenance.sqlite"))
         if output != directory { try checkShardSetIdentity(store: store, identity: identity, output: output) }
         try recordComponents(store, model: model, fingerprint: fingerprint,
                              fingerprintText: identity["annotator_fingerprint"] ?? "", tagsetsSHA: tagsetsSHA)
         let shardDirectory = (output as NSString).appendingPathComponent(Manifest.shardDirectory)
-        try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true)
+        try Directory.create(shardDirectory)
         try removeTemporaryFiles(in: shardDirectory)
         let annotations = AnnotationStage(datasetDirectory: directory, store: datasetStore,
                                           fingerprint: identity["annotator_fingerprint"] ?? "", zstdLevel: config.zstdLevel)
@@ -202,7 +202,7 @@ public final class Pipeline {
 
     private func removeTemporaryFiles(in directory: String) throws {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.contains(".tmp-") {
-            try FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            try Directory.remove((directory as NSString).appendingPathComponent(name), what: "a temporary file of an earlier run")
         }
     }
 }

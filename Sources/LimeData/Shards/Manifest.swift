@@ -51,11 +51,43 @@ public struct Manifest: Codable, Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError("\(path): no manifest (the run has not completed: see `lime status \(directory)`)")
         }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes and checks manifest bytes; `path` names the file in errors.
+    public static func decode(_ data: Data, path: String) throws -> Manifest {
+        let manifest: Manifest
         do {
-            return try JSONDecoder().decode(Manifest.self, from: data)
+            manifest = try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
             throw PipelineError("\(path): invalid manifest: \(error)")
         }
+        if let problem = manifest.problem() { throw PipelineError("\(path): invalid manifest: \(problem)") }
+        return manifest
+    }
+
+    /// What makes this manifest unusable, if anything: a foreign format, a shard path that
+    /// leaves the shard directory, negative counts, totals that are not the shards' sums.
+    func problem() -> String? {
+        guard format == "lime-shards" else { return "format \(format.debugDescription), expected \"lime-shards\"" }
+        guard version == 1 else { return "version \(version), this build reads 1" }
+        guard documents >= 0, tokens >= 0, quarantined >= 0, tokenizer.vocabSize >= 0 else { return "negative count" }
+        var documentSum = 0, tokenSum = 0
+        for (index, shard) in shards.enumerated() {
+            guard !shard.file.isEmpty, shard.file != ".", shard.file != "..", !shard.file.contains("/"), !shard.file.contains("\0") else {
+                return "shard \(index) has the file name \(shard.file.debugDescription), not a name in \(Self.shardDirectory)/"
+            }
+            guard shard.documents >= 0, shard.tokens >= 0, shard.bytes >= 0 else { return "shard \(shard.file) has a negative count" }
+            var overflow = false
+            (documentSum, overflow) = documentSum.addingReportingOverflow(shard.documents)
+            guard !overflow else { return "document counts overflow" }
+            (tokenSum, overflow) = tokenSum.addingReportingOverflow(shard.tokens)
+            guard !overflow else { return "token counts overflow" }
+        }
+        guard documentSum == documents, tokenSum == tokens else {
+            return "the shards hold \(documentSum) documents and \(tokenSum) tokens, the totals say \(documents) and \(tokens)"
+        }
+        return nil
     }
 
     /// Path of a shard of this manifest.

@@ -53,24 +53,27 @@ public struct ShardReader: Sendable {
             version = try reader.read(UInt32.self)
             guard version == ShardFormat.version else { throw fail("unsupported format version \(version)") }
             tokensAreU32 = try reader.read(UInt32.self) & ShardFormat.flagTokensU32 != 0
-            documentCount = Int(try reader.read(UInt64.self))
-            tokenCount = Int(try reader.read(UInt64.self))
+            // Counts are bounded by what the file can hold (at least one byte per token
+            // compressed 1:65536 would still be far below this), so arithmetic on them cannot overflow.
+            let countLimit = Int(UInt32.max) * 64
+            documentCount = try reader.readCount(UInt64.self, limit: countLimit, what: "document count")
+            tokenCount = try reader.readCount(UInt64.self, limit: countLimit, what: "token count")
             tokenizerSHA256 = Array(try reader.read(count: 32))
             tagsetSHA256 = Array(try reader.read(count: 32))
-            let sectionCount = Int(try reader.read(UInt32.self))
-            vocabSize = Int(try reader.read(UInt32.self))
+            let sectionCount = try reader.readCount(UInt32.self, what: "section count")
+            vocabSize = try reader.readCount(UInt32.self, what: "vocabulary size")
             reader.offset = ShardFormat.headerSize
             guard sectionCount <= 64 else { throw fail("implausible section count \(sectionCount)") }
             var sections: [SectionEntry] = []
             for _ in 0..<sectionCount {
                 let entry = SectionEntry(
                     kind: try reader.read(UInt32.self),
-                    elementSize: Int(try reader.read(UInt32.self)),
-                    count: Int(try reader.read(UInt64.self)),
-                    offset: Int(try reader.read(UInt64.self)),
-                    length: Int(try reader.read(UInt64.self)),
+                    elementSize: try reader.readCount(UInt32.self, limit: 8, what: "element size"),
+                    count: try reader.readCount(UInt64.self, limit: Int(UInt32.max) * 64, what: "element count"),
+                    offset: try reader.readCount(UInt64.self, what: "section offset"),
+                    length: try reader.readCount(UInt64.self, what: "section length"),
                     sha256: Array(try reader.read(count: 32)))
-                guard entry.offset >= 0, entry.length >= 0, entry.offset + entry.length <= bytes.count else {
+                guard entry.offset <= bytes.count, entry.length <= bytes.count - entry.offset else {
                     throw fail("truncated: section \(entry.kind) extends past the end of the file")
                 }
                 sections.append(entry)
@@ -106,8 +109,17 @@ public struct ShardReader: Sendable {
         }
     }
 
+    /// The decompressed bytes of a section holding `count` elements of `width` bytes.
+    func sectionBytes(_ section: ShardFormat.Section, count: Int, width: Int) throws -> [UInt8] {
+        let raw = try sectionBytes(section)
+        guard raw.count == count * width else {
+            throw ShardError(path: path, reason: "section \(section.name) holds \(raw.count) bytes, expected \(count) elements of \(width) bytes")
+        }
+        return raw
+    }
+
     public func tokens() throws -> [UInt32] {
-        let raw = try sectionBytes(.tokens)
+        let raw = try sectionBytes(.tokens, count: tokenCount, width: tokensAreU32 ? 4 : 2)
         if tokensAreU32 {
             return raw.withUnsafeBytes { buffer in (0..<tokenCount).map { UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) } }
         }
@@ -115,9 +127,15 @@ public struct ShardReader: Sendable {
     }
 
     public func documentOffsets() throws -> [Int] {
-        let raw = try sectionBytes(.docOffsets)
-        return raw.withUnsafeBytes { buffer in
-            (0..<(documentCount + 1)).map { Int(UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        let raw = try sectionBytes(.docOffsets, count: documentCount + 1, width: 8)
+        return try raw.withUnsafeBytes { buffer in
+            try (0..<(documentCount + 1)).map {
+                let value = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+                guard let offset = Int(exactly: value), offset <= tokenCount else {
+                    throw ShardError(path: path, reason: "doc_offsets entry \($0) is \(value), past the \(tokenCount) tokens")
+                }
+                return offset
+            }
         }
     }
 
@@ -131,9 +149,14 @@ public struct ShardReader: Sendable {
     /// All documents of the shard, decoded.
     public func documents() throws -> [AlignedDocument] {
         let tokens = try tokens()
-        let tag = try sectionBytes(.tag), pos = try sectionBytes(.pos), ner = try sectionBytes(.ner)
-        let wordStart = try sectionBytes(.wordStart)
+        let tag = try sectionBytes(.tag, count: tokenCount, width: 1)
+        let pos = try sectionBytes(.pos, count: tokenCount, width: 1)
+        let ner = try sectionBytes(.ner, count: tokenCount, width: 1)
+        let wordStart = try sectionBytes(.wordStart, count: tokenCount, width: 1)
         let offsets = try documentOffsets()
+        guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw ShardError(path: path, reason: "doc_offsets are not non-decreasing")
+        }
         let ids = try documentIDs()
         return (0..<documentCount).map { index in
             let range = offsets[index]..<offsets[index + 1]

@@ -35,9 +35,9 @@ public final class AnnotationStage: @unchecked Sendable {
     /// Creates the folder and removes temporary files an interrupted write left there.
     public func prepare() throws {
         let folder = absolute(relativeDirectory)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Directory.create(folder)
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.contains(".tmp-") {
-            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            try Directory.remove((folder as NSString).appendingPathComponent(name), what: "a temporary file of an earlier run")
         }
     }
 
@@ -74,7 +74,7 @@ public final class AnnotationStage: @unchecked Sendable {
     public func dropAll() throws {
         for var row in try store.stageOutputs(.annotate, component: component) where row.status == .kept {
             let path = absolute(row.file)
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            if FileManager.default.fileExists(atPath: path) { try Directory.remove(path, what: "an annotation file") }
             row.status = .dropped
             try store.recordStageOutput(row)
         }

@@ -26,13 +26,18 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
     /// `</s>`, if the model has it (models trained by lime do).
     public let documentSeparatorID: Int32?
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw SentencePieceError("\(path): cannot read tokenizer model: \(error.localizedDescription)")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Loads a model from its file bytes; `path` names it in errors and in `path`.
+    public init(data: Data, path: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let handle = data.withUnsafeBytes { raw in
             lime_spm_load_bytes(raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &message)
@@ -86,7 +91,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
             }
             if total < 0 {
                 ids.removeSubrange(start...)
-                throw SentencePieceError("SentencePiece could not encode \(bytes.count) bytes")
+                throw SentencePieceError("\(path): SentencePiece could not encode \(bytes.count) bytes")
             }
             if Int(total) <= capacity {
                 ids.removeSubrange((start + Int(total))...)
@@ -106,7 +111,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
             var begins = [UInt32](repeating: 0, count: capacity)
             var ends = [UInt32](repeating: 0, count: capacity)
             let total = lime_spm_encode_spans(processor, base, bytes.count, &ids, &begins, &ends, capacity)
-            if total < 0 { throw SentencePieceError("SentencePiece could not encode \(bytes.count) bytes") }
+            if total < 0 { throw SentencePieceError("\(path): SentencePiece could not encode \(bytes.count) bytes") }
             if Int(total) <= capacity {
                 return (0..<Int(total)).map { (ids[$0], Int(begins[$0]), Int(ends[$0])) }
             }
@@ -118,7 +123,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
     public func decodeWithLibrary(_ ids: [Int32]) throws -> String {
         var length = 0
         guard let pointer = ids.withUnsafeBufferPointer({ lime_spm_decode(processor, $0.baseAddress, $0.count, &length) }) else {
-            throw SentencePieceError("SentencePiece could not decode \(ids.count) ids")
+            throw SentencePieceError("\(path): SentencePiece could not decode \(ids.count) ids")
         }
         defer { lime_spm_free(pointer) }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)

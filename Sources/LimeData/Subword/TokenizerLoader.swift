@@ -23,6 +23,13 @@ public enum TokenizerLoader {
         return try SentencePieceModel(path: path)
     }
 
+    /// Loads a tokenizer from its file bytes, told apart by content as `load(path:)` does;
+    /// `path` names it in errors.
+    public static func load(data: Data, path: String) throws -> any SubwordTokenizer {
+        if HFTokenizerDetection.looksLikeJSON(data.prefix(64)) { return try HFTokenizer(data: data, path: path) }
+        return try SentencePieceModel(data: data, path: path)
+    }
+
     /// Loads `path`, or the default tokenizer when `path` is nil.
     public static func load(pathOrDefault path: String?) throws -> any SubwordTokenizer {
         try load(path: path ?? defaultModelPath())
@@ -34,8 +41,11 @@ enum HFTokenizerDetection {
     static func looksLikeJSON(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 64)) ?? Data()
-        return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
+        return looksLikeJSON((try? handle.read(upToCount: 64)) ?? Data())
+    }
+
+    static func looksLikeJSON(_ head: Data) -> Bool {
+        head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
     }
 }
 

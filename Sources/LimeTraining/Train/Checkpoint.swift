@@ -70,31 +70,45 @@ public enum Checkpoint {
     /// Reads and checks a checkpoint: its state and raw float payload (weights, m, v).
     public static func read(_ path: String) throws -> (state: State, floats: [Float]) {
         guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read checkpoint") }
-        let bytes = [UInt8](data)
+        return try read(bytes: [UInt8](data), path: path)
+    }
+
+    /// Checks and decodes checkpoint bytes; `path` names the source in errors.
+    public static func read(bytes: [UInt8], path: String) throws -> (state: State, floats: [Float]) {
         func fail(_ reason: String) -> TrainerError { TrainerError("\(path): \(reason)") }
         guard bytes.count >= 56, Array(bytes[0..<8]) == magic else { throw fail("not a lime checkpoint") }
         guard Hashing.sha256(bytes[0..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
             throw fail("checksum mismatch (corrupt or truncated checkpoint)")
         }
-        func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-        let version = u32(8)
-        guard version >= 1 else { throw fail("unsupported checkpoint version \(version)") }
-        guard supportedVersions.contains(version) else {
-            throw fail("checkpoint version \(version) is newer than this lime reads (1 to \(Self.version)): update lime")
+        // Everything between the header and the trailing checksum.
+        var r = ByteReader(Array(bytes[..<(bytes.count - 32)]), offset: 8)
+        do {
+            let version: UInt32 = try r.read()
+            guard version >= 1 else { throw fail("unsupported checkpoint version \(version)") }
+            guard supportedVersions.contains(version) else {
+                throw fail("checkpoint version \(version) is newer than this lime reads (1 to \(Self.version)): update lime")
+            }
+            let jsonLength = try r.readCount(UInt32.self, limit: r.remaining, what: "state length")
+            let json = try r.read(count: jsonLength)
+            let state: State
+            do { state = try JSONDecoder().decode(State.self, from: Data(json)) } catch {
+                throw fail("invalid checkpoint state: \(error)")
+            }
+            guard version >= Self.version(for: state.spec) else {
+                throw fail("checkpoint version \(version) cannot hold a metadata head or a global shuffle")
+            }
+            let count = try r.readCount(UInt64.self, limit: r.remaining / 12, what: "parameter count")
+            guard r.remaining == 12 * count else { throw fail("payload size does not match \(count) parameters") }
+            let payload = try r.read(count: 12 * count)
+            let floats = payload.withUnsafeBytes { raw in
+                (0..<(3 * count)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            }
+            return (state, floats)
+        } catch let error as TrainerError {
+            throw error
+        } catch {
+            throw fail("corrupt checkpoint: \(error)")
         }
-        let jsonLength = Int(u32(12))
-        let state: State
-        do { state = try JSONDecoder().decode(State.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
-            throw fail("invalid checkpoint state: \(error)")
-        }
-        guard version >= Self.version(for: state.spec) else { throw fail("checkpoint version \(version) cannot hold a metadata head") }
-        let at = 16 + jsonLength
-        let count = Int(bytes[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        guard bytes.count == at + 8 + 12 * count + 32 else { throw fail("payload size does not match \(count) parameters") }
-        let floats = bytes[(at + 8)..<(at + 8 + 12 * count)].withUnsafeBytes { raw in
-            (0..<(3 * count)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
-        return (state, floats)
     }
 
     /// Copies a checkpoint's payload into a model (and optionally its optimizer).

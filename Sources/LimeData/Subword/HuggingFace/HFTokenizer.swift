@@ -36,13 +36,18 @@ public final class HFTokenizer: SubwordTokenizer, @unchecked Sendable {
         return HFTokenizerFile.looksLikeTokenizerJSON(data)
     }
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw HFTokenizerError(path: path, reason: "cannot read tokenizer.json: \(error.localizedDescription)")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Loads a tokenizer from the bytes of a `tokenizer.json`; `path` names it in errors.
+    public init(data: Data, path: String) throws {
         let file = try HFTokenizerFile(data: data, path: path)
         self.path = path
         sha256Bytes = Hashing.sha256(data)

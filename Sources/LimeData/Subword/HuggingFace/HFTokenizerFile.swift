@@ -54,6 +54,17 @@ struct HFTokenizerFile {
         try parseNormalizer(root["normalizer"], fail)
         try parsePreTokenizer(root["pre_tokenizer"], fail)
         try parseAddedTokens(root["added_tokens"], fail)
+        try checkIDRange(fail)
+    }
+
+    /// The vocabulary is a table indexed by id: ids far beyond the number of entries (which
+    /// real files never have) would make it huge, so they are refused.
+    private func checkIDRange(_ fail: (String) -> HFTokenizerError) throws {
+        let largest = max(vocab.last?.id ?? -1, addedTokens.map(\.id).max() ?? -1)
+        let limit = 2 * (vocab.count + addedTokens.count) + 1024
+        guard Int(largest) < limit else {
+            throw fail("token id \(largest) is implausibly large for \(vocab.count + addedTokens.count) tokens (ids must stay below \(limit))")
+        }
     }
 
     private mutating func parseModel(_ model: [String: Any], _ fail: (String) -> HFTokenizerError) throws {
@@ -164,10 +175,14 @@ struct HFTokenizerFile {
     private mutating func parseAddedTokens(_ value: Any?, _ fail: (String) -> HFTokenizerError) throws {
         guard let list = value as? [Any] else { return }
         for item in list {
-            guard let object = item as? [String: Any], let id = (object["id"] as? NSNumber)?.int32Value,
+            guard let object = item as? [String: Any], let number = object["id"] as? NSNumber,
                   let content = object["content"] as? String, !content.isEmpty else {
                 throw fail("added_tokens has an entry without an id and a non-empty content")
             }
+            guard number.int64Value >= 0, number.int64Value < Int64(Int32.max) else {
+                throw fail("added token \(content.debugDescription) has an invalid id \(number)")
+            }
+            let id = Int32(number.int64Value)
             addedTokens.append(HFAddedToken(
                 id: id, content: content, special: object["special"] as? Bool ?? false,
                 singleWord: object["single_word"] as? Bool ?? false,

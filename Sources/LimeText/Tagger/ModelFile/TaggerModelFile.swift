@@ -92,14 +92,14 @@ extension TaggerModel {
             guard features == featureVersion else {
                 throw fail("model feature version \(features), this build uses \(featureVersion): retrain the model")
             }
-            let size = Int(try header.read(UInt64.self))
+            let size = try header.readCount(UInt64.self, what: "payload size")
             let payload = try bytes.withUnsafeBytes {
                 try Zstd.decompress(UnsafeRawBufferPointer(rebasing: $0[header.offset...]), expectedSize: size)
             }
             var r = ByteReader(payload)
             let description = try r.readString()
             for set in [TagSets.tag, TagSets.pos, TagSets.ner] {
-                let count = Int(try r.read(UInt32.self))
+                let count = try r.readCount(UInt32.self, limit: r.remaining / 4, what: "label count")
                 var labels: [String] = []
                 for _ in 0..<count { labels.append(try r.readString()) }
                 guard labels == Array(set.labels.dropFirst(TagSet.reserved.count)) else {
@@ -110,7 +110,9 @@ extension TaggerModel {
             for expected in [TaggerClasses.tag, TaggerClasses.pos, TaggerClasses.ner, TaggerClasses.ner] {
                 let classes = Int(try r.read(UInt32.self))
                 guard classes == expected else { throw fail("model has \(classes) classes, expected \(expected)") }
-                let keyCount = Int(try r.read(UInt32.self)), entryCount = Int(try r.read(UInt32.self))
+                // Each key takes 9 bytes and each entry 3: counts the payload cannot hold are refused before allocating.
+                let keyCount = try r.readCount(UInt32.self, limit: r.remaining / 9, what: "feature key count")
+                let entryCount = try r.readCount(UInt32.self, limit: r.remaining / 3, what: "weight entry count")
                 var keys = [UInt64](repeating: 0, count: keyCount)
                 for i in 0..<keyCount { keys[i] = try r.read() }
                 let counts = Array(try r.read(count: keyCount))
@@ -125,7 +127,7 @@ extension TaggerModel {
                 models.append(SparseWeights(classes: classes, keys: keys, counts: counts,
                                             entryClasses: entryClasses, entryWeights: weights))
             }
-            let wordCount = Int(try r.read(UInt32.self))
+            let wordCount = try r.readCount(UInt32.self, limit: r.remaining / 9, what: "tag dictionary size")
             var words = [UInt64](repeating: 0, count: wordCount)
             for i in 0..<wordCount { words[i] = try r.read() }
             let wordClasses = Array(try r.read(count: wordCount))
@@ -136,7 +138,11 @@ extension TaggerModel {
             let networkCount: UInt8 = version == 3 ? 0 : try r.read()
             guard networkCount <= 16 else { throw fail("\(networkCount) entity networks (at most 16)") }
             var networks: [EntityNetwork] = []
-            for _ in 0..<networkCount { networks.append(try EntityNetwork.read(from: &r)) }
+            for index in 0..<Int(networkCount) {
+                do { networks.append(try EntityNetwork.read(from: &r)) } catch let error as TaggerModelError {
+                    throw fail("entity network \(index): \(error.description)")  // the network's reason, with the file
+                }
+            }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
             return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
                                tagDictionary: TagDictionary(words: words, classes: wordClasses),
