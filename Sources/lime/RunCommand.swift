@@ -72,7 +72,7 @@ struct Run: ParsableCommand {
         meter.finish()
         let mb = Double(summary.bytesRead) / 1e6
         print("""
-        lime run: \(summary.unitsProcessed) units processed (\(summary.annotationsReused) from kept annotations), \(summary.unitsSkipped) already done
+        lime run: \(summary.unitsProcessed) units processed, \(summary.unitsSkipped) already done; \(summary.annotationsReused) packed from kept annotations
           documents: \(summary.documents) kept this run (\(summary.manifest?.documents ?? summary.documents) in the dataset)
           tokens:    \(summary.tokens) this run (\(summary.manifest?.tokens ?? summary.tokens) in the dataset)
           quarantined: \(summary.quarantined) this run, \(summary.quarantinedTotal) in all (see `lime status \(output) --quarantine`)
