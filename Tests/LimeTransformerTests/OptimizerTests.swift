@@ -48,6 +48,31 @@ import Testing
         #expect(adam.step == 2)
     }
 
+    @Test func flatAdamClipsThenStepsAndZeroesTheGradients() {
+        // The entity network's optimizer: global-norm clipping at 1, then Adam without decay.
+        let p = Buf(2), g = Buf(2)
+        p[0] = 1; p[1] = -1
+        let adam = Adam(count: 2, beta1: 0.9, beta2: 0.999, eps: 1e-8, maxGradNorm: 1)
+        let grads: [[Double]] = [[3, 4], [0.3, -0.4]]  // norms 5 (clipped to 1) and 0.5 (kept)
+        var want: [Double] = [1, -1], m = [0.0, 0], v = [0.0, 0]
+        for (step, raw) in grads.enumerated() {
+            g[0] = Float(raw[0]); g[1] = Float(raw[1])
+            let norm = adam.update(p.p, g.p, learningRate: 0.1)
+            let length = (raw[0] * raw[0] + raw[1] * raw[1]).squareRoot()
+            #expect(abs(Double(norm) - length) < 1e-6)
+            #expect(g.array == [0, 0])
+            let scale = min(1, 1 / length), t = Double(step + 1)
+            for i in 0..<2 {
+                let gi = raw[i] * scale
+                m[i] = 0.9 * m[i] + 0.1 * gi
+                v[i] = 0.999 * v[i] + 0.001 * gi * gi
+                want[i] -= 0.1 * (m[i] / (1 - pow(0.9, t))) / ((v[i] / (1 - pow(0.999, t))).squareRoot() + 1e-8)
+            }
+        }
+        for i in 0..<2 { #expect(abs(Double(p[i]) - want[i]) < 1e-6, "parameter \(i): \(p[i]) vs \(want[i])") }
+        #expect(adam.step == 2)
+    }
+
     @Test func samplingPicksTheArgmaxGreedilyAndFollowsTheDistribution() {
         let logits: [Float] = [0.1, 2.0, -1.0, 2.0]
         #expect(Sampling.greedy(logits[...]) == 1)

@@ -41,28 +41,19 @@ public final class AdamW {
     /// Applies one update with learning rate `lr` using `store.grads`.
     public func update(lr: Float, pool: ThreadPool) {
         step += 1
-        let c1 = 1 / (1 - Float(pow(Double(beta1), Double(step))))
-        let c2 = 1 / (1 - Float(pow(Double(beta2), Double(step))))
         pool.run(tasks: tensorCount, job: Update(
             p: store.values, g: store.grads, m: m, v: v, tensors: decayMask, lr: lr, weightDecay: weightDecay,
-            b1: beta1, b2: beta2, eps: eps, c1: c1, c2: c2))
+            adam: AdamStep(beta1: beta1, beta2: beta2, eps: eps, step: step)))
     }
 
     private struct Update: ParallelJob {
         let p, g, m, v: UnsafeMutablePointer<Float>
         let tensors: UnsafeMutablePointer<(range: Range<Int>, decay: Bool)>
-        let lr, weightDecay, b1, b2, eps, c1, c2: Float
+        let lr, weightDecay: Float
+        let adam: AdamStep
         func run(task t: Int, thread: Int) {
             let (range, decay) = tensors[t]
-            let decayRate = decay ? lr * weightDecay : 0
-            for i in range {
-                let gi = g[i]
-                let mi = b1 * m[i] + (1 - b1) * gi
-                let vi = b2 * v[i] + (1 - b2) * gi * gi
-                m[i] = mi
-                v[i] = vi
-                p[i] -= lr * (mi * c1) / ((vi * c2).squareRoot() + eps) + decayRate * p[i]
-            }
+            adam.apply(p: p, g: g, m: m, v: v, range: range, lr: lr, decayRate: decay ? lr * weightDecay : 0)
         }
     }
 

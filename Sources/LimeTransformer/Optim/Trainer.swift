@@ -1,3 +1,4 @@
+import LimeCompute
 /// One optimization step: loss and gradients, global-norm clipping, scheduled AdamW update.
 public final class Trainer {
     public let model: Transformer

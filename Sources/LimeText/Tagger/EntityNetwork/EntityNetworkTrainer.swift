@@ -123,7 +123,7 @@ public final class EntityNetworkTrainer {
         let pass = EntityNetworkPass(network: network, threads: options.threads)
         // Frozen tables: neither their gradients nor their optimizer state exist.
         let frozen = options.freezeEmbeddings ? network.layout.mix : 0
-        let optimizer = EntityAdam(count: pass.network.parameterCount - frozen)
+        let optimizer = Adam(count: pass.network.parameterCount - frozen, beta1: 0.9, beta2: 0.999, eps: 1e-8, maxGradNorm: 5)
         var rng = SplitMix64(seed: options.seed &+ 1)
         var order = Array(examples.indices)
         let perEpoch = max(1, labelled / max(1, options.batchTokens))
