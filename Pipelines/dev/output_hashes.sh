@@ -62,7 +62,7 @@ h train-resumed/checkpoint.lime
 q eval --checkpoint train-lime --data run-lime-1 --json eval.json
 h eval.json
 "$LIME" generate --checkpoint train-lime --prompt "The king said" --max-tokens 12 --seed 3 > generate.txt 2>/dev/null
-"$LIME" generate --checkpoint train-lime+1 --prompt "The king said" --guide "DT NN VBD" --max-tokens 12 --seed 3 > generate-guided.txt 2>/dev/null
+"$LIME" generate --checkpoint train-lime+1 --prompt "The king said" --guide "DT/DET/O NN/NOUN/O VBD/VERB/O" --max-tokens 12 --seed 3 > generate-guided.txt 2>/dev/null
 h generate.txt generate-guided.txt
 printf '{"prompt": "1 + 2 =", "answer": "3"}\n{"prompt": "4 + 4 =", "answer": "8"}\n' > problems.jsonl
 q probe --checkpoint train-lime --problems problems.jsonl --json probe.json

@@ -6,7 +6,17 @@ import Testing
     @Test func oracleGuideIsTheAnswersTags() throws {
         let annotator = try TestData.makeAnnotator()
         let guide = try ArithmeticProbe.oracleGuide(.init(prompt: "37 + 45 =", answer: "82"), annotator: annotator)
-        #expect(guide == ["CD"])
+        #expect(guide == ["CD/NUM/B-CARDINAL"])
+    }
+
+    @Test func probeRunsOnAModelOfEveryMetadataKind() throws {
+        // The oracle guide carries tag, UPOS and entity, so a tag+pos+ner model gets them all.
+        let run = TestData.trainedSmallModel("lime-arith-kinds", steps: 2,
+                                             variant: try VariantSpec(variant: .lime, metadata: [.tag, .pos, .ner]))
+        let generator = try Generator(run: run, annotator: try TestData.makeAnnotator())
+        let problems = [ArithmeticProbe.Problem(prompt: "1 + 2 =", answer: "3")]
+        let result = try ArithmeticProbe.run(generator: generator, annotator: try TestData.makeAnnotator(), problems: problems)
+        #expect(result.problems == 1 && result.oracleMetadata)
     }
 
     @Test func problemsFileErrorsNameTheLine() throws {

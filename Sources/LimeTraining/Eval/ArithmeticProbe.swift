@@ -23,24 +23,26 @@ public enum ArithmeticProbe {
 
     /// Reads problems from JSONL (`{"prompt": ..., "answer": ...}` per line).
     public static func load(_ path: String) throws -> [Problem] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read problems") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError(path: path, "cannot read problems") }
         return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().map { index, line in
             do {
                 return try JSONDecoder().decode(Problem.self, from: Data(line.utf8))
             } catch {
-                throw TrainerError("\(path):\(index + 1): not a {\"prompt\", \"answer\"} line")
+                throw TrainerError(path: path, line: index + 1, "not a {\"prompt\", \"answer\"} line")
             }
         }
     }
 
-    /// Tags the annotator gives the words of `answer` after `prompt` (the oracle guide).
+    /// Metadata the annotator gives the words of `answer` after `prompt` (the oracle
+    /// guide), one `TAG/UPOS/NER` word each: every kind a model may use.
     static func oracleGuide(_ problem: Problem, annotator: Annotator) throws -> [String] {
         let text = problem.prompt + " " + problem.answer
         guard case .success(let tokens) = try annotator.annotate([.text(text)])[0] else {
             throw TrainerError("cannot annotate the problem '\(text)'")
         }
         let start = Int32(problem.prompt.utf8.count)
-        return tokens.filter { $0.start >= start }.map { TagSets.tag.label($0.tag) }.filter { $0 != "_SP" }
+        return tokens.filter { $0.start >= start && TagSets.tag.label($0.tag) != "_SP" }
+            .map { "\(TagSets.tag.label($0.tag))/\(TagSets.pos.label($0.pos))/\(TagSets.ner.label($0.ner))" }
     }
 
     /// Answers every problem greedily and counts exact answers (the first whitespace
