@@ -4,14 +4,9 @@ import Glibc
 #endif
 
 /// A file-system failure naming the path.
-public struct FileError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-    public var description: String { "\(path): \(reason)" }
+public struct FileError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }
 
 /// Atomic writes: data goes to a temporary file beside the target, is fsynced, then
@@ -21,7 +16,7 @@ public enum AtomicFile {
     public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileError(path: temporary, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw FileError(path: temporary, String(cString: strerror(errno))) }
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -30,7 +25,7 @@ public enum AtomicFile {
                 let reason = String(cString: strerror(errno))
                 close(fd)
                 unlink(temporary)
-                throw FileError(path: temporary, reason: reason)
+                throw FileError(path: temporary, reason)
             }
             offset += n
         }
@@ -38,13 +33,13 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             close(fd)
             unlink(temporary)
-            throw FileError(path: temporary, reason: "fsync: \(reason)")
+            throw FileError(path: temporary, "fsync: \(reason)")
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw FileError(path: path, reason: "rename: \(reason)")
+            throw FileError(path: path, "rename: \(reason)")
         }
         syncDirectory(of: path)
     }

@@ -8,7 +8,7 @@ public enum Directory {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw FileError(path: path, reason: "cannot create directory: \(reason(error))")
+            throw FileError(path: path, "cannot create directory: \(reason(error))")
         }
     }
 
@@ -17,7 +17,7 @@ public enum Directory {
         do {
             try FileManager.default.removeItem(atPath: path)
         } catch {
-            throw FileError(path: path, reason: "cannot remove \(what): \(reason(error))")
+            throw FileError(path: path, "cannot remove \(what): \(reason(error))")
         }
     }
 

@@ -34,7 +34,7 @@ public enum Hashing {
     /// SHA-256 of a file, streamed in 1 MiB chunks (bounded memory).
     public static func sha256(fileAt path: String) throws -> (digest: [UInt8], size: Int64) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FileError(path: path, reason: "cannot open for reading")
+            throw FileError(path: path, "cannot open for reading")
         }
         defer { try? handle.close() }
         var hasher = SHA256()

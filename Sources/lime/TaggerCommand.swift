@@ -278,7 +278,7 @@ struct TaggerAnnotate: ParsableCommand {
 
     func run() throws {
         let annotator = try loadAnnotator(model)
-        guard let data = FileManager.default.contents(atPath: input) else { throw FileError(path: input, reason: "cannot read") }
+        guard let data = FileManager.default.contents(atPath: input) else { throw FileError(path: input, "cannot read") }
         var documents: [(id: String, doc: AnnotatorDocument)] = []
         var lineNumber = 0
         for line in data.split(separator: 10, omittingEmptySubsequences: false) {
@@ -286,7 +286,7 @@ struct TaggerAnnotate: ParsableCommand {
             if line.allSatisfy({ $0 == 32 || $0 == 13 }) { continue }
             let parsed: InputDocument
             do { parsed = try JSONDecoder().decode(InputDocument.self, from: Data(line)) } catch {
-                throw CorpusError(input, lineNumber, "invalid JSON: \(error)")
+                throw CorpusError(path: input, line: lineNumber, "invalid JSON: \(error)")
             }
             let id = parsed.id ?? String(lineNumber)
             if let words = parsed.tokens {
@@ -294,7 +294,7 @@ struct TaggerAnnotate: ParsableCommand {
             } else if let text = parsed.text {
                 documents.append((id, .text(text)))
             } else {
-                throw CorpusError(input, lineNumber, "document has neither \"text\" nor \"tokens\"")
+                throw CorpusError(path: input, line: lineNumber, "document has neither \"text\" nor \"tokens\"")
             }
         }
         var results: [[AnnotatedToken]] = []

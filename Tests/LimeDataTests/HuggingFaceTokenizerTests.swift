@@ -42,7 +42,7 @@ final class HuggingFaceTokenizerTests: XCTestCase {
     static func python(_ arguments: [String]) throws {
         let result = try TestSupport.run(["/usr/bin/env", "python3", TestSupport.fixture("hf_tokenizers_reference.py")] + arguments)
         guard result.status == 0 else {
-            throw HFTokenizerError(path: arguments.joined(separator: " "), reason: "reference failed: \(result.stderr)")
+            throw HFTokenizerError(path: arguments.joined(separator: " "), "reference failed: \(result.stderr)")
         }
     }
 

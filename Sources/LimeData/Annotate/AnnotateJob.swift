@@ -33,7 +33,7 @@ public struct AnnotateJob {
         let temporary = output + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw PipelineError("\(output): cannot write")
+            throw PipelineError(path: output, "cannot write")
         }
         var summary = Summary()
         var pending: [InputDocument] = []
@@ -88,7 +88,7 @@ public struct AnnotateJob {
             throw error
         }
         guard rename(temporary, output) == 0 else {
-            throw PipelineError("\(output): rename failed: \(String(cString: strerror(errno)))")
+            throw PipelineError(path: output, "rename failed: \(String(cString: strerror(errno)))")
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary

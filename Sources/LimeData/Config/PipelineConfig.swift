@@ -41,13 +41,13 @@ public struct PipelineConfig: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PipelineError("\(path): cannot read config: \(error.localizedDescription)")
+            throw PipelineError(path: path, "cannot read config: \(error.localizedDescription)")
         }
         let file: ConfigFile
         do {
             file = try YAMLDecoder().decode(ConfigFile.self, from: text)
         } catch {
-            throw PipelineError("\(path): invalid config: \(error)")
+            throw PipelineError(path: path, "invalid config: \(error)")
         }
         if let v = file.input?.textField { textField = v }
         if let v = file.input?.idField { idField = v }
@@ -61,7 +61,7 @@ public struct PipelineConfig: Sendable, Equatable {
             tokenizer = v.hasPrefix("/") ? v : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(v)
         }
         if let v = file.tokenizer?.mode {
-            guard let mode = TokenizationMode(rawValue: v) else { throw PipelineError("\(path): unknown tokenizer mode '\(v)'") }
+            guard let mode = TokenizationMode(rawValue: v) else { throw PipelineError(path: path, "unknown tokenizer mode '\(v)'") }
             self.mode = mode
         }
         if let v = file.tokenizer?.cacheSize { cacheSize = v }

@@ -1,4 +1,5 @@
 import Foundation
+import LimeSupport
 
 /// How an input file's bytes are framed into documents.
 public enum InputFormat: String, Sendable, Codable {
@@ -33,9 +34,9 @@ public struct InputFile: Sendable, Equatable, Codable {
 }
 
 /// A problem with the input paths themselves.
-public struct InputError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public struct InputError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }
 
 /// Expands input arguments (files, directories, glob patterns) into a sorted,
@@ -50,7 +51,7 @@ public enum InputDiscovery {
         }
         return try paths.sorted().enumerated().map { index, path in
             guard let (format, zstd) = InputFormat.detect(path) else {
-                throw InputError("\(path): unsupported input type (expected .jsonl, .jsonl.zst, .txt or .txt.zst)")
+                throw InputError(path: path, "unsupported input type (expected .jsonl, .jsonl.zst, .txt or .txt.zst)")
             }
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
@@ -65,20 +66,20 @@ public enum InputDiscovery {
         }
         if argument.contains(where: { "*?[".contains($0) }) {
             let found = glob(argument)
-            if found.isEmpty { throw InputError("\(argument): no file matches this pattern") }
+            if found.isEmpty { throw InputError(path: argument, "no file matches this pattern") }
             return try found.flatMap { path -> [String] in
                 var isDir: ObjCBool = false
                 _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
                 return isDir.boolValue ? try filesBelow(path) : [path]
             }
         }
-        throw InputError("\(argument): no such file or directory")
+        throw InputError(path: argument, "no such file or directory")
     }
 
     /// Supported files below a directory, recursively (hidden files skipped).
     private static func filesBelow(_ directory: String) throws -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: directory) else {
-            throw InputError("\(directory): cannot list directory")
+            throw InputError(path: directory, "cannot list directory")
         }
         var files: [String] = []
         while let relative = walker.nextObject() as? String {

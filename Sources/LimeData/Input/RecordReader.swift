@@ -37,7 +37,7 @@ public final class RecordReader {
         self.maxRecordBytes = maxRecordBytes
         guard let handle = FileHandle(forReadingAtPath: file.path) else {
             let reason = String(cString: strerror(errno))
-            throw InputError("\(file.path): cannot open: \(reason)")
+            throw InputError(path: file.path, "cannot open: \(reason)")
         }
         self.handle = handle
         decoder = file.zstd ? try ZstdStreamDecoder() : nil

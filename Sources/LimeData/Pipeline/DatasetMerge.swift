@@ -21,17 +21,17 @@ public enum DatasetMerge {
         for (directory, manifest) in zip(directories, manifests) {
             guard manifest.tokenizer == first.tokenizer, manifest.tagsetsSHA256 == first.tagsetsSHA256,
                   manifest.annotator == first.annotator else {
-                throw PipelineError("\(directory): tokenizer, tag sets or annotator differ from \(directories[0])")
+                throw PipelineError(path: directory, "tokenizer, tag sets or annotator differ from \(directories[0])")
             }
             guard let text = manifest.partition else {
-                throw PipelineError("\(directory): not a partition output (run it with --partition I/N)")
+                throw PipelineError(path: directory, "not a partition output (run it with --partition I/N)")
             }
             let partition = try Partition(parsing: text)
             if let count, count != partition.count {
-                throw PipelineError("\(directory): partition \(text) is from a split into \(partition.count), others into \(count)")
+                throw PipelineError(path: directory, "partition \(text) is from a split into \(partition.count), others into \(count)")
             }
             count = partition.count
-            guard seen.insert(partition.index).inserted else { throw PipelineError("\(directory): partition \(text) given twice") }
+            guard seen.insert(partition.index).inserted else { throw PipelineError(path: directory, "partition \(text) given twice") }
         }
         if let count, seen.count != count {
             let missing = (0..<count).filter { !seen.contains($0) }.map { "\($0)/\(count)" }
@@ -59,9 +59,9 @@ public enum DatasetMerge {
         for (shard, directory) in shards {
             let source = Manifest.shardPath(shard.file, in: directory)
             let target = Manifest.shardPath(shard.file, in: output)
-            guard let data = FileManager.default.contents(atPath: source) else { throw PipelineError("\(source): missing") }
+            guard let data = FileManager.default.contents(atPath: source) else { throw PipelineError(path: source, "missing") }
             guard data.count == shard.bytes, Hashing.hex(Hashing.sha256(data)) == shard.sha256 else {
-                throw PipelineError("\(source): does not match its manifest (run `lime verify \(directory)`)")
+                throw PipelineError(path: source, "does not match its manifest (run `lime verify \(directory)`)")
             }
             try AtomicFile.write(data, to: target)
         }
@@ -93,7 +93,7 @@ public enum DatasetMerge {
         }
         try queue.close()
         guard rename(temporary, databasePath) == 0 else {
-            throw PipelineError("\(databasePath): rename failed: \(String(cString: strerror(errno)))")
+            throw PipelineError(path: databasePath, "rename failed: \(String(cString: strerror(errno)))")
         }
         AtomicFile.syncDirectory(of: databasePath)
 

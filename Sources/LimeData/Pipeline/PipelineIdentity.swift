@@ -28,7 +28,7 @@ extension Pipeline {
         }
         let differing = identity.keys.sorted().filter { existing[$0] != identity[$0] }
         if !differing.isEmpty {
-            throw PipelineError("\(output): the shard set's recorded configuration differs (\(differing.joined(separator: ", "))); remove the folder to rebuild it")
+            throw PipelineError(path: output, "the shard set's recorded configuration differs (\(differing.joined(separator: ", "))); remove the folder to rebuild it")
         }
     }
 }

@@ -38,7 +38,7 @@ extension Pipeline {
                     }
                     context.counters.addBytes(records.rawBytesRead - lastRaw)
                     if let previous = try context.store.recordInputRead(index: file.index, sha256: Hashing.hex(records.sha256)) {
-                        throw PipelineError("\(file.path): content changed since an earlier run (SHA-256 was \(previous))")
+                        throw PipelineError(path: file.path, "content changed since an earlier run (SHA-256 was \(previous))")
                     }
                 }
             } catch {

@@ -10,7 +10,7 @@ public final class RunLock {
     public init(directory: String) throws {
         let path = (directory as NSString).appendingPathComponent(".lock")
         fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw FileError(path: path, String(cString: strerror(errno))) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, buffer.count, 0)
@@ -30,7 +30,7 @@ public final class RunLock {
 }
 
 /// A pipeline failure with a message meant for the user.
-public struct PipelineError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public struct PipelineError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }

@@ -75,7 +75,7 @@ public final class ProvenanceStore: @unchecked Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError {
-            throw PipelineError("\(path): cannot open the provenance database: \(error.message ?? "\(error)")")
+            throw PipelineError(path: path, "cannot open the provenance database: \(error.message ?? "\(error)")")
         }
         try write { db in try db.execute(sql: ProvenanceSchema.sql) }
     }
@@ -253,7 +253,7 @@ public final class ProvenanceStore: @unchecked Sendable {
         do {
             return try queue.write(updates)
         } catch let error as DatabaseError {
-            throw PipelineError("\(path): cannot write the provenance database: \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue); disk full or a file-size limit?)")
+            throw PipelineError(path: path, "cannot write the provenance database: \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue); disk full or a file-size limit?)")
         }
     }
 

@@ -12,11 +12,11 @@ public enum DatasetExport {
         let manifest = try Manifest.read(from: directory)
         let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
         guard let path = try store.components().first(where: { $0.name == "tokenizer" })?.path else {
-            throw PipelineError("\(directory): provenance does not name the tokenizer; pass --tokenizer")
+            throw PipelineError(path: directory, "provenance does not name the tokenizer; pass --tokenizer")
         }
         let model = try TokenizerLoader.load(path: path)
         guard model.sha256 == manifest.tokenizer.sha256 else {
-            throw PipelineError("\(path): tokenizer changed since the dataset was written; pass --tokenizer with the original model")
+            throw PipelineError(path: path, "tokenizer changed since the dataset was written; pass --tokenizer with the original model")
         }
         return path
     }
@@ -24,7 +24,7 @@ public enum DatasetExport {
     public static func export(directory: String, model: any SubwordTokenizer, to handle: FileHandle) throws -> Int {
         let manifest = try Manifest.read(from: directory)
         guard model.sha256 == manifest.tokenizer.sha256 else {
-            throw PipelineError("\(model.path): not the tokenizer the dataset was written with (SHA-256 \(manifest.tokenizer.sha256))")
+            throw PipelineError(path: model.path, "not the tokenizer the dataset was written with (SHA-256 \(manifest.tokenizer.sha256))")
         }
         var count = 0
         for shard in manifest.shards {

@@ -49,7 +49,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public static func read(from directory: String) throws -> Manifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PipelineError("\(path): no manifest (the run has not completed: see `lime status \(directory)`)")
+            throw PipelineError(path: path, "no manifest (the run has not completed: see `lime status \(directory)`)")
         }
         return try decode(data, path: path)
     }
@@ -60,9 +60,9 @@ public struct Manifest: Codable, Equatable, Sendable {
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
-            throw PipelineError("\(path): invalid manifest: \(error)")
+            throw PipelineError(path: path, "invalid manifest: \(error)")
         }
-        if let problem = manifest.problem() { throw PipelineError("\(path): invalid manifest: \(problem)") }
+        if let problem = manifest.problem() { throw PipelineError(path: path, "invalid manifest: \(problem)") }
         return manifest
     }
 

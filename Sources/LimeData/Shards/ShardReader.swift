@@ -2,10 +2,9 @@ import Foundation
 import LimeSupport
 
 /// A shard that fails an integrity check, naming the file and the problem.
-public struct ShardError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): \(reason)" }
+public struct ShardError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }
 
 /// Reads a shard file: header, section table, and any section on demand, checking
@@ -33,7 +32,7 @@ public struct ShardReader: Sendable {
 
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ShardError(path: path, reason: "cannot read file")
+            throw ShardError(path: path, "cannot read file")
         }
         try self.init(path: path, bytes: [UInt8](data))
     }
@@ -41,7 +40,7 @@ public struct ShardReader: Sendable {
     public init(path: String, bytes: [UInt8]) throws {
         self.path = path
         self.bytes = bytes
-        func fail(_ reason: String) -> ShardError { ShardError(path: path, reason: reason) }
+        func fail(_ reason: String) -> ShardError { ShardError(path: path, reason) }
         guard bytes.count >= ShardFormat.headerSize else {
             throw fail("truncated: \(bytes.count) bytes, shorter than the \(ShardFormat.headerSize)-byte header")
         }
@@ -88,7 +87,7 @@ public struct ShardReader: Sendable {
 
     public func entry(_ section: ShardFormat.Section) throws -> SectionEntry {
         guard let entry = sections.first(where: { $0.kind == section.rawValue }) else {
-            throw ShardError(path: path, reason: "missing section \(section.name)")
+            throw ShardError(path: path, "missing section \(section.name)")
         }
         return entry
     }
@@ -98,14 +97,14 @@ public struct ShardReader: Sendable {
         let entry = try entry(section)
         let payload = bytes[entry.offset..<entry.offset + entry.length]
         guard Hashing.sha256(payload) == entry.sha256 else {
-            throw ShardError(path: path, reason: "checksum mismatch in section \(section.name)")
+            throw ShardError(path: path, "checksum mismatch in section \(section.name)")
         }
         do {
             return try payload.withUnsafeBytes {
                 try Zstd.decompress($0, expectedSize: entry.count * entry.elementSize)
             }
         } catch {
-            throw ShardError(path: path, reason: "section \(section.name) does not decompress to its size: \(error)")
+            throw ShardError(path: path, "section \(section.name) does not decompress to its size: \(error)")
         }
     }
 
@@ -113,7 +112,7 @@ public struct ShardReader: Sendable {
     func sectionBytes(_ section: ShardFormat.Section, count: Int, width: Int) throws -> [UInt8] {
         let raw = try sectionBytes(section)
         guard raw.count == count * width else {
-            throw ShardError(path: path, reason: "section \(section.name) holds \(raw.count) bytes, expected \(count) elements of \(width) bytes")
+            throw ShardError(path: path, "section \(section.name) holds \(raw.count) bytes, expected \(count) elements of \(width) bytes")
         }
         return raw
     }
@@ -132,7 +131,7 @@ public struct ShardReader: Sendable {
             try (0..<(documentCount + 1)).map {
                 let value = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
                 guard let offset = Int(exactly: value), offset <= tokenCount else {
-                    throw ShardError(path: path, reason: "doc_offsets entry \($0) is \(value), past the \(tokenCount) tokens")
+                    throw ShardError(path: path, "doc_offsets entry \($0) is \(value), past the \(tokenCount) tokens")
                 }
                 return offset
             }
@@ -155,7 +154,7 @@ public struct ShardReader: Sendable {
         let wordStart = try sectionBytes(.wordStart, count: tokenCount, width: 1)
         let offsets = try documentOffsets()
         guard zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw ShardError(path: path, reason: "doc_offsets are not non-decreasing")
+            throw ShardError(path: path, "doc_offsets are not non-decreasing")
         }
         let ids = try documentIDs()
         return (0..<documentCount).map { index in
@@ -172,7 +171,7 @@ public struct ShardReader: Sendable {
 
     /// Checks every section's checksum and size and the consistency of the counts.
     public func verify() throws {
-        func fail(_ reason: String) -> ShardError { ShardError(path: path, reason: reason) }
+        func fail(_ reason: String) -> ShardError { ShardError(path: path, reason) }
         for section in ShardFormat.Section.allCases {
             let entry = try entry(section)
             _ = try sectionBytes(section)

@@ -11,21 +11,21 @@ public enum AnnotationExport {
     public static func export(directory: String, to handle: FileHandle) throws -> Int {
         let path = (directory as NSString).appendingPathComponent("provenance.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw PipelineError("\(directory): no provenance.sqlite (not a lime output directory)")
+            throw PipelineError(path: directory, "no provenance.sqlite (not a lime output directory)")
         }
         let store = try ProvenanceStore(path: path)
         guard let fingerprint = try store.config()["annotator_fingerprint"] else {
-            throw PipelineError("\(directory): no run recorded yet")
+            throw PipelineError(path: directory, "no run recorded yet")
         }
         let component = Hashing.hex(Hashing.sha256(Array(fingerprint.utf8)))
         let rows = try store.stageOutputs(.annotate, component: component)
         if rows.contains(where: { $0.status == .dropped }) {
-            throw PipelineError("\(directory): the annotations were dropped after packing (stages.keep_annotations: false); rerun with them kept")
+            throw PipelineError(path: directory, "the annotations were dropped after packing (stages.keep_annotations: false); rerun with them kept")
         }
         var count = 0
         for row in rows where row.status == .kept {
             let file = (directory as NSString).appendingPathComponent(row.file)
-            guard let data = FileManager.default.contents(atPath: file) else { throw PipelineError("\(row.file): missing") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw PipelineError(path: row.file, "missing") }
             let annotations = try AnnotationFile(bytes: [UInt8](data), path: row.file)
             var buffer = ""
             for document in annotations.documents {

@@ -94,7 +94,7 @@ public struct AnnotationFile: Equatable, Sendable {
     /// Reads a file's bytes; `path` names it in errors. Checks the magic, the version and
     /// the payload's checksum, and that every token lies within its document's text.
     public init(bytes: [UInt8], path: String) throws {
-        func fail(_ reason: String) -> AnnotationFileError { AnnotationFileError(path: path, reason: reason) }
+        func fail(_ reason: String) -> AnnotationFileError { AnnotationFileError(path: path, reason) }
         var reader = ByteReader(bytes)
         do {
             guard Array(try reader.read(count: 8)) == Self.magic else { throw fail("not a lime annotation file (bad magic)") }
@@ -161,8 +161,7 @@ public struct AnnotationFile: Equatable, Sendable {
 }
 
 /// A corrupt, truncated or foreign annotation file.
-public struct AnnotationFileError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): \(reason)" }
+public struct AnnotationFileError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }

@@ -3,9 +3,9 @@ import Foundation
 import LimeSupport
 
 /// A SentencePiece failure (load, encode, train), with the library's message.
-public struct SentencePieceError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public struct SentencePieceError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }
 
 /// A loaded SentencePiece model (through the C++ shim), with a byte table for fast,
@@ -31,7 +31,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw SentencePieceError("\(path): cannot read tokenizer model: \(error.localizedDescription)")
+            throw SentencePieceError(path: path, "cannot read tokenizer model: \(error.localizedDescription)")
         }
         try self.init(data: data, path: path)
     }
@@ -45,7 +45,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
         guard let handle else {
             let reason = message.map { String(cString: $0) } ?? "unknown error"
             lime_spm_free(message)
-            throw SentencePieceError("\(path): not a SentencePiece model: \(reason)")
+            throw SentencePieceError(path: path, "not a SentencePiece model: \(reason)")
         }
         processor = handle
         self.path = path
@@ -91,7 +91,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
             }
             if total < 0 {
                 ids.removeSubrange(start...)
-                throw SentencePieceError("\(path): SentencePiece could not encode \(bytes.count) bytes")
+                throw SentencePieceError(path: path, "SentencePiece could not encode \(bytes.count) bytes")
             }
             if Int(total) <= capacity {
                 ids.removeSubrange((start + Int(total))...)
@@ -111,7 +111,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
             var begins = [UInt32](repeating: 0, count: capacity)
             var ends = [UInt32](repeating: 0, count: capacity)
             let total = lime_spm_encode_spans(processor, base, bytes.count, &ids, &begins, &ends, capacity)
-            if total < 0 { throw SentencePieceError("\(path): SentencePiece could not encode \(bytes.count) bytes") }
+            if total < 0 { throw SentencePieceError(path: path, "SentencePiece could not encode \(bytes.count) bytes") }
             if Int(total) <= capacity {
                 return (0..<Int(total)).map { (ids[$0], Int(begins[$0]), Int(ends[$0])) }
             }
@@ -123,7 +123,7 @@ public final class SentencePieceModel: SubwordTokenizer, @unchecked Sendable {
     public func decodeWithLibrary(_ ids: [Int32]) throws -> String {
         var length = 0
         guard let pointer = ids.withUnsafeBufferPointer({ lime_spm_decode(processor, $0.baseAddress, $0.count, &length) }) else {
-            throw SentencePieceError("\(path): SentencePiece could not decode \(ids.count) ids")
+            throw SentencePieceError(path: path, "SentencePiece could not decode \(ids.count) ids")
         }
         defer { lime_spm_free(pointer) }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)

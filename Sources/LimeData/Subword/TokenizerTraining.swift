@@ -13,7 +13,7 @@ public enum TokenizerTraining {
         _ = FileManager.default.createFile(atPath: temporary, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         guard let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw PipelineError("\(temporary): cannot write")
+            throw PipelineError(path: temporary, "cannot write")
         }
         var documents = 0
         var buffer = Data()

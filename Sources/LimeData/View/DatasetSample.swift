@@ -58,7 +58,7 @@ public struct DatasetSample: Encodable {
                             maxPieces: Int = 600) throws -> DatasetSample {
         let manifest = try Manifest.read(from: directory)
         guard tokenizer.sha256 == manifest.tokenizer.sha256 else {
-            throw PipelineError("\(tokenizer.path): not the tokenizer \(directory) was written with (SHA-256 \(manifest.tokenizer.sha256))")
+            throw PipelineError(path: tokenizer.path, "not the tokenizer \(directory) was written with (SHA-256 \(manifest.tokenizer.sha256))")
         }
         let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
         var counts = Counts()

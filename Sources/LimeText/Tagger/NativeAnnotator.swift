@@ -42,7 +42,7 @@ public final class NativeAnnotator: Annotator {
     /// An annotator over the model file at `path`.
     public convenience init(modelPath: String) throws {
         guard let data = FileManager.default.contents(atPath: modelPath) else {
-            throw TaggerModelError("\(modelPath): cannot read the tagger model")
+            throw TaggerModelError(path: modelPath, "cannot read the tagger model")
         }
         let bytes = [UInt8](data)
         self.init(model: try TaggerModel.load(bytes: bytes, name: modelPath),
@@ -91,7 +91,7 @@ public enum ShippedTaggerModel {
         if let cached { return cached }
         let path = try modelPath()
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaggerModelError("\(path): cannot read the tagger model")
+            throw TaggerModelError(path: path, "cannot read the tagger model")
         }
         let model = try TaggerModel.load(bytes: [UInt8](data), name: path)
         cached = model

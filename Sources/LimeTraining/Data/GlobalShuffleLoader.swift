@@ -33,7 +33,7 @@ public final class GlobalShuffleLoader: WindowLoader {
         self.cursor = cursor
         index = try WindowIndexFile.training(dataset, length: length, split: split, path: indexFile)
         guard index.total > 0 else {
-            throw TrainerError("\(dataset.directory): no shard holds a full training window of \(length + 1) tokens")
+            throw TrainerError(path: dataset.directory, "no shard holds a full training window of \(length + 1) tokens")
         }
         pool = ThreadPool(threads: threads)
     }
@@ -55,7 +55,7 @@ public final class GlobalShuffleLoader: WindowLoader {
     func stream(_ shard: Int) throws -> PackedStream {
         let stream = try dataset.packedStream(ofShard: shard) { !$0.isEmpty && !split.isValidation(tokens: $0) }
         guard stream.windowCount(length: length) == index.counts[shard] else {
-            throw TrainerError("\(Manifest.shardPath(dataset.manifest.shards[shard].file, in: dataset.directory)): changed since the loader opened it")
+            throw TrainerError(path: Manifest.shardPath(dataset.manifest.shards[shard].file, in: dataset.directory), "changed since the loader opened it")
         }
         return stream
     }

@@ -37,7 +37,7 @@ public struct MixtureFile: Equatable, Sendable {
 
     public init(path: String) throws {
         self.path = path
-        func fail(_ reason: String) -> TrainerError { TrainerError("\(path): \(reason)") }
+        func fail(_ reason: String) -> TrainerError { TrainerError(path: path, reason) }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read mixture file") }
         let node: Any?
         do { node = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch { throw fail("invalid YAML: \(error)") }
@@ -91,7 +91,7 @@ public struct MixtureFile: Equatable, Sendable {
                 value = Int64((s.epochs! * Double(try windowsPerEpoch(i))).rounded())
             }
             guard value > 0 else {
-                throw TrainerError("\(path): source \(i + 1) (\(s.data)) amounts to no window of \(length) tokens")
+                throw TrainerError(path: path, "source \(i + 1) (\(s.data)) amounts to no window of \(length) tokens")
             }
             values.append(value)
         }

@@ -34,7 +34,7 @@ extension ShardDataset {
     /// Document `index` in manifest order (shard by shard, documents in shard order).
     public func document(at index: Int) throws -> AlignedDocument {
         guard index >= 0 && index < documentCount else {
-            throw TrainerError("\(directory): document \(index) outside 0..<\(documentCount)")
+            throw TrainerError(path: directory, "document \(index) outside 0..<\(documentCount)")
         }
         var lo = 0, hi = shardCount - 1
         while lo < hi {
@@ -44,7 +44,7 @@ extension ShardDataset {
         let documents = try cache.documents(lo, load: documents(ofShard:))
         let k = index - documentStarts[lo]
         guard k < documents.count else {
-            throw TrainerError("\(Manifest.shardPath(manifest.shards[lo].file, in: directory)): holds \(documents.count) documents, the manifest says more")
+            throw TrainerError(path: Manifest.shardPath(manifest.shards[lo].file, in: directory), "holds \(documents.count) documents, the manifest says more")
         }
         return documents[k]
     }
@@ -57,12 +57,12 @@ extension ShardDataset {
     /// `w * length ... w * length + length` of its shard's packed stream (`DecodedShard`).
     public func window(at index: Int, in windows: WindowIndex, length: Int) throws -> TrainingWindow {
         guard index >= 0 && index < windows.total else {
-            throw TrainerError("\(directory): window \(index) outside 0..<\(windows.total)")
+            throw TrainerError(path: directory, "window \(index) outside 0..<\(windows.total)")
         }
         let (shard, w) = windows.locate(index)
         let decoded = try cache.decoded(shard) { try DecodedShard(reader(ofShard: $0), separator: separator) }
         guard WindowIndex.windows(tokens: decoded.streamLength, length: length) == windows.counts[shard] else {
-            throw TrainerError("\(Manifest.shardPath(manifest.shards[shard].file, in: directory)): token or document count differs from the manifest")
+            throw TrainerError(path: Manifest.shardPath(manifest.shards[shard].file, in: directory), "token or document count differs from the manifest")
         }
         return decoded.window(w, length: length)
     }

@@ -23,7 +23,7 @@ public final class ShardDataset: @unchecked Sendable {
         self.directory = directory
         manifest = try Manifest.read(from: directory)
         vocabSize = manifest.tokenizer.vocabSize
-        guard !manifest.shards.isEmpty else { throw TrainerError("\(directory): the manifest lists no shards") }
+        guard !manifest.shards.isEmpty else { throw TrainerError(path: directory, "the manifest lists no shards") }
         var starts = [0]
         for shard in manifest.shards { starts.append(starts.last! + shard.documents) }
         documentStarts = starts
@@ -65,10 +65,10 @@ public final class ShardDataset: @unchecked Sendable {
     public static func eosID(path: String, sha256: String) throws -> Int32 {
         let model = try TokenizerLoader.load(path: path)
         guard model.sha256 == sha256 else {
-            throw TrainerError("\(path): SHA-256 differs from the manifest's tokenizer")
+            throw TrainerError(path: path, "SHA-256 differs from the manifest's tokenizer")
         }
         guard let eos = model.documentSeparatorID else {
-            throw TrainerError("\(path): the tokenizer has no document separator piece (</s> or <|endoftext|>)")
+            throw TrainerError(path: path, "the tokenizer has no document separator piece (</s> or <|endoftext|>)")
         }
         return eos
     }
@@ -85,13 +85,13 @@ public final class ShardDataset: @unchecked Sendable {
     public func reader(ofShard index: Int) throws -> ShardReader {
         let entry = manifest.shards[index]
         let path = Manifest.shardPath(entry.file, in: directory)
-        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read shard") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError(path: path, "cannot read shard") }
         guard data.count == entry.bytes, Hashing.hex(Hashing.sha256(data)) == entry.sha256 else {
-            throw TrainerError("\(path): size or SHA-256 differs from the manifest (corrupt or replaced shard)")
+            throw TrainerError(path: path, "size or SHA-256 differs from the manifest (corrupt or replaced shard)")
         }
         let reader = try ShardReader(path: path, bytes: [UInt8](data))
         guard reader.vocabSize == vocabSize else {
-            throw TrainerError("\(path): vocabulary \(reader.vocabSize) differs from the manifest's \(vocabSize)")
+            throw TrainerError(path: path, "vocabulary \(reader.vocabSize) differs from the manifest's \(vocabSize)")
         }
         return reader
     }

@@ -31,10 +31,10 @@ public final class TrainingData {
         for source in file.sources.dropFirst() {
             let dataset = try ShardDataset(directory: source.path, separator: first.separator)
             guard dataset.manifest.tokenizer.sha256 == first.manifest.tokenizer.sha256 else {
-                throw TrainerError("\(path): \(source.data) uses another tokenizer than \(file.sources[0].data)")
+                throw TrainerError(path: path, "\(source.data) uses another tokenizer than \(file.sources[0].data)")
             }
             guard dataset.manifest.tagsetsSHA256 == first.manifest.tagsetsSHA256 else {
-                throw TrainerError("\(path): \(source.data) uses other tag sets than \(file.sources[0].data)")
+                throw TrainerError(path: path, "\(source.data) uses other tag sets than \(file.sources[0].data)")
             }
             datasets.append(dataset)
         }

@@ -75,7 +75,7 @@ public final class TrainingLoader {
             }
             emptyShards = current.order.isEmpty ? emptyShards + 1 : 0
             if emptyShards > dataset.shardCount {
-                throw TrainerError("\(dataset.directory): no shard holds a full training window of \(length + 1) tokens")
+                throw TrainerError(path: dataset.directory, "no shard holds a full training window of \(length + 1) tokens")
             }
             cursor.window = 0
             cursor.shard += 1

@@ -23,7 +23,7 @@ struct WindowIndexFile: Codable, Equatable {
 
     static func manifestDigest(_ dataset: ShardDataset) throws -> String {
         let path = (dataset.directory as NSString).appendingPathComponent(Manifest.fileName)
-        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read manifest") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError(path: path, "cannot read manifest") }
         return Hashing.hex(Hashing.sha256(data))
     }
 

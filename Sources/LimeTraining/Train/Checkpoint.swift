@@ -69,13 +69,13 @@ public enum Checkpoint {
 
     /// Reads and checks a checkpoint: its state and raw float payload (weights, m, v).
     public static func read(_ path: String) throws -> (state: State, floats: [Float]) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read checkpoint") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError(path: path, "cannot read checkpoint") }
         return try read(bytes: [UInt8](data), path: path)
     }
 
     /// Checks and decodes checkpoint bytes; `path` names the source in errors.
     public static func read(bytes: [UInt8], path: String) throws -> (state: State, floats: [Float]) {
-        func fail(_ reason: String) -> TrainerError { TrainerError("\(path): \(reason)") }
+        func fail(_ reason: String) -> TrainerError { TrainerError(path: path, reason) }
         guard bytes.count >= 56, Array(bytes[0..<8]) == magic else { throw fail("not a lime checkpoint") }
         guard Hashing.sha256(bytes[0..<(bytes.count - 32)]) == Array(bytes[(bytes.count - 32)...]) else {
             throw fail("checksum mismatch (corrupt or truncated checkpoint)")

@@ -65,9 +65,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
 
     /// Reads a JSON config file.
     public static func read(_ path: String) throws -> TrainConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError("\(path): cannot read config") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainerError(path: path, "cannot read config") }
         do { return try JSONDecoder().decode(TrainConfig.self, from: data) } catch {
-            throw TrainerError("\(path): invalid training config: \(error)")
+            throw TrainerError(path: path, "invalid training config: \(error)")
         }
     }
 

@@ -68,7 +68,7 @@ public final class TrainingRun {
         let c = spec.config
         data = try TrainingData(path: spec.data, tokenizer: spec.tokenizer, separator: spec.separator)
         guard data.vocabSize == spec.vocabSize else {
-            throw TrainerError("\(spec.data): vocabulary \(data.vocabSize) differs from the run's \(spec.vocabSize)")
+            throw TrainerError(path: spec.data, "vocabulary \(data.vocabSize) differs from the run's \(spec.vocabSize)")
         }
         let threads = c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount
         model = try Transformer(config: spec.model, maxBatch: c.batchSize, threads: threads, seed: c.seed)
@@ -79,7 +79,7 @@ public final class TrainingRun {
                                  indexDirectory: directory)
         validation = try data.validation(length: c.contextLength, limit: c.evalWindows) { split.isValidation($0) }
         guard !validation.isEmpty else {
-            throw TrainerError("\(spec.data): the validation split holds no full window; raise validation_fraction or use more data")
+            throw TrainerError(path: spec.data, "the validation split holds no full window; raise validation_fraction or use more data")
         }
         if let state {
             step = state.step
@@ -90,7 +90,7 @@ public final class TrainingRun {
             trainer.optimizer.setStep(state.optimizerStep)
             let mixture = loader as? MixtureLoader
             guard (mixture?.accepts(state.cursor) ?? (state.cursor.mixture == nil)) else {
-                throw TrainerError("\(directory): the checkpoint's data cursor does not fit \(spec.data) (mixture sources or weights changed?)")
+                throw TrainerError(path: directory, "the checkpoint's data cursor does not fit \(spec.data) (mixture sources or weights changed?)")
             }
             loader.restore(state.cursor)
         }
@@ -162,7 +162,7 @@ public final class TrainingRun {
                           step, tokens, trainLoss, result.meanLoss, result.perplexity, result.accuracy, headFields, trainSeconds)
         let headText = head.map { String(format: "  head %@ %.4f", $0.0, $0.1) }.joined()
         log(String(format: "validation at step %d: loss %.4f  ppl %.2f  acc %.4f%@", step, result.meanLoss, result.perplexity, result.accuracy, headText))
-        guard let handle = FileHandle(forWritingAtPath: metricsPath) else { throw TrainerError("\(metricsPath): cannot append") }
+        guard let handle = FileHandle(forWritingAtPath: metricsPath) else { throw TrainerError(path: metricsPath, "cannot append") }
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(line.utf8))

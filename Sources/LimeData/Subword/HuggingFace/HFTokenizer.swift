@@ -41,7 +41,7 @@ public final class HFTokenizer: SubwordTokenizer, @unchecked Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw HFTokenizerError(path: path, reason: "cannot read tokenizer.json: \(error.localizedDescription)")
+            throw HFTokenizerError(path: path, "cannot read tokenizer.json: \(error.localizedDescription)")
         }
         try self.init(data: data, path: path)
     }
@@ -79,10 +79,10 @@ public final class HFTokenizer: SubwordTokenizer, @unchecked Sendable {
         merges.reserveCapacity(file.merges.count)
         for (rank, (left, right)) in file.merges.enumerated() {
             guard let l = ids[left], let r = ids[right] else {
-                throw HFTokenizerError(path: path, reason: "BPE merge \(rank) uses a token missing from the vocabulary: \(left) \(right)")
+                throw HFTokenizerError(path: path, "BPE merge \(rank) uses a token missing from the vocabulary: \(left) \(right)")
             }
             guard let m = ids[left + right] else {
-                throw HFTokenizerError(path: path, reason: "BPE merge \(rank) makes a token missing from the vocabulary: \(left + right)")
+                throw HFTokenizerError(path: path, "BPE merge \(rank) makes a token missing from the vocabulary: \(left + right)")
             }
             merges.append((l, r, m))
         }
@@ -127,7 +127,7 @@ public final class HFTokenizer: SubwordTokenizer, @unchecked Sendable {
     private func run(_ raw: UnsafeRawBufferPointer, _ emit: (Int32, Int, Int) -> Void) throws {
         let text = raw.bindMemory(to: UInt8.self)
         guard Self.isValidUTF8(text) else {
-            throw HFTokenizerError(path: path, reason: "cannot encode \(text.count) bytes: not valid UTF-8")
+            throw HFTokenizerError(path: path, "cannot encode \(text.count) bytes: not valid UTF-8")
         }
         let workspace = pool.take()
         defer { pool.give(workspace) }

@@ -38,7 +38,7 @@ extension HFTokenizer {
     public static func benchmark(tokenizer path: String, input: String, textField: String = "text") throws -> HFTokenizerBenchmark {
         let tokenizer = try HFTokenizer(path: path)
         guard let data = FileManager.default.contents(atPath: input) else {
-            throw HFTokenizerError(path: input, reason: "cannot read the benchmark input")
+            throw HFTokenizerError(path: input, "cannot read the benchmark input")
         }
         var documents: [[UInt8]] = []
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {

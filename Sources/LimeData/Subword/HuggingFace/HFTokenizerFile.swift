@@ -36,7 +36,7 @@ struct HFTokenizerFile {
     }
 
     init(data: Data, path: String) throws {
-        func fail(_ reason: String) -> HFTokenizerError { HFTokenizerError(path: path, reason: reason) }
+        func fail(_ reason: String) -> HFTokenizerError { HFTokenizerError(path: path, reason) }
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)

@@ -2,9 +2,14 @@ import Foundation
 import LimeSupport
 
 /// Bad training or evaluation input, naming the file and line.
-public struct CorpusError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ path: String, _ line: Int, _ why: String) { description = "\(path):\(line): \(why)" }
+public struct CorpusError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
+}
+
+extension CorpusError {
+    /// An error at `line` of `path` (0: the file as a whole).
+    init(_ path: String, _ line: Int, _ why: String) { self.init(path: path, line: line == 0 ? nil : line, reason: why) }
 }
 
 /// Reads tagged documents from CoNLL-U (gold words, XPOS = PTB tag, UPOS) and from the
@@ -19,7 +24,7 @@ public enum CorpusReader {
     }
 
     static func contents(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError(path: path, reason: "cannot read") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError(path: path, "cannot read") }
         if path.hasSuffix(".zst") {
             do { return try Zstd.decompress(data) } catch { throw CorpusError(path, 0, "zstd: \(error)") }
         }

@@ -25,7 +25,7 @@ public struct SpacyEmbeddings: Sendable, Equatable {
 
     /// Reads an exported file; errors name it and the problem.
     public static func load(path: String) throws -> SpacyEmbeddings {
-        func fail(_ why: String) -> TaggerModelError { TaggerModelError("\(path): \(why)") }
+        func fail(_ why: String) -> TaggerModelError { TaggerModelError(path: path, why) }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the embedding tables") }
         var r = ByteReader([UInt8](data))
         guard r.remaining >= 12, Array(try r.read(count: 8)) == magic else { throw fail("not a spaCy embedding export (bad magic)") }

@@ -2,9 +2,9 @@ import Foundation
 import LimeSupport
 
 /// A model file that cannot be read, naming the file and the problem.
-public struct TaggerModelError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public struct TaggerModelError: LocatedError {
+    public let path: String?, line: Int?, reason: String
+    public init(path: String?, line: Int?, reason: String) { (self.path, self.line, self.reason) = (path, line, reason) }
 }
 
 /// The model file format (little-endian):
@@ -65,22 +65,22 @@ extension TaggerModel {
     public static func load(path: String) throws -> TaggerModel {
         // Read straight into one array (no intermediate `Data`): the file, its decompressed
         // payload and the weight tables all count towards the loading peak.
-        guard let file = fopen(path, "rb") else { throw TaggerModelError("\(path): cannot read the tagger model") }
+        guard let file = fopen(path, "rb") else { throw TaggerModelError(path: path, "cannot read the tagger model") }
         defer { fclose(file) }
         fseek(file, 0, SEEK_END)
         let size = ftell(file)
         fseek(file, 0, SEEK_SET)
-        guard size >= 0 else { throw TaggerModelError("\(path): cannot read the tagger model") }
+        guard size >= 0 else { throw TaggerModelError(path: path, "cannot read the tagger model") }
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = fread(buffer.baseAddress, 1, size, file)
         }
-        guard bytes.count == size else { throw TaggerModelError("\(path): cannot read the tagger model (short read)") }
+        guard bytes.count == size else { throw TaggerModelError(path: path, "cannot read the tagger model (short read)") }
         return try load(bytes: bytes, name: path)
     }
 
     /// Reads a model from its file bytes; `name` names the source in errors.
     public static func load(bytes: [UInt8], name: String) throws -> TaggerModel {
-        func fail(_ why: String) -> TaggerModelError { TaggerModelError("\(name): \(why)") }
+        func fail(_ why: String) -> TaggerModelError { TaggerModelError(path: name, why) }
         do {
             var header = ByteReader(bytes)
             guard Array(try header.read(count: 8)) == magic else { throw fail("not a lime tagger model (bad magic)") }
@@ -140,7 +140,7 @@ extension TaggerModel {
             var networks: [EntityNetwork] = []
             for index in 0..<Int(networkCount) {
                 do { networks.append(try EntityNetwork.read(from: &r)) } catch let error as TaggerModelError {
-                    throw fail("entity network \(index): \(error.description)")  // the network's reason, with the file
+                    throw fail("entity network \(index): \(error.reason)")  // the network's reason, with the file
                 }
             }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
