@@ -4,9 +4,7 @@
 DEFAULT_TOKENIZER := Sources/LimeData/Resources/lime-en-16k.model
 DEFAULT_TOKENIZER_CORPUS := $(CORPUS)/handbook.jsonl $(CORPUS)/bible.jsonl $(CORPUS)/pydoc.jsonl
 
-$(CORPUS)/pydoc.jsonl:
-	@dpkg -s python3.11-doc >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get install -y -qq python3.11-doc >/dev/null; }
-	$(PYTHON) Pipelines/corpus/build_corpus.py --source pydoc --output $@
+# $(CORPUS)/pydoc.jsonl is made by the rule in tagger.mk (it installs python3.11-doc).
 
 .PHONY: default-tokenizer
 default-tokenizer: release $(DEFAULT_TOKENIZER_CORPUS)

@@ -36,13 +36,16 @@ public enum JSONText {
             case 0x0D: out.append(0x5C); out.append(0x72)
             case 0x09: out.append(0x5C); out.append(0x74)
             case 0..<0x20:
-                let digits: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+                out.append(0x5C); out.append(0x75); out.append(0x30); out.append(0x30)  // \u00
+                out.append(hexDigit(byte >> 4)); out.append(hexDigit(byte & 0xF))
             default: out.append(byte)
             }
         }
         out.append(0x22)
     }
+
+    @inlinable
+    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Appends the decimal digits of `value`.
     @inlinable
