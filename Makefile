@@ -64,7 +64,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-python:
-	$(PYTHON) -m pytest -q Tests/python
+	$(PYTHON) -m pytest -q --durations=12 Tests/python
 
 ## schemas: regenerate Schemas/tagsets.json and Schemas/provenance.sql from the code
 schemas: build

@@ -10,22 +10,7 @@ import Testing
 
     /// A small LIME+1 model trained on the fixture (tag metadata only).
     static let run: String = {
-        var spec = try! ResumeTests.spec(.limePlus1, steps: steps)
-        spec.variant = try! VariantSpec(variant: .limePlus1, metadata: [.tag])
-        spec.config.contextLength = 32
-        spec.config.dModel = 48
-        spec.config.heads = 2
-        spec.config.mlpWidth = 96
-        spec.config.batchSize = 4
-        spec.config.learningRate = 1e-2
-        spec.config.minLearningRate = 1e-3
-        spec.config.warmupSteps = 10
-        spec.config.evalEvery = steps
-        let directory = TestData.temporaryDirectory("lime-gen-run")
-        let run = try! TrainingRun.start(directory: directory, spec: spec)
-        run.log = { _ in }
-        try! run.train()
-        return directory
+        TestData.trainedSmallModel("lime-gen-run", steps: steps, variant: try! VariantSpec(variant: .limePlus1, metadata: [.tag]))
     }()
 
     /// Words of `text` with their tags, as the pipeline's annotator sees them.

@@ -12,23 +12,9 @@ import Testing
 
     /// A small LIME+1 model with a head trained on the fixture (tag and ner metadata).
     static let run: String = {
-        var spec = try! ResumeTests.spec(.limePlus1, steps: steps)
-        spec.variant = try! VariantSpec(variant: .limePlus1, metadata: [.tag, .ner], metadataHead: true)
-        spec.config.contextLength = 32
-        spec.config.dModel = 48
-        spec.config.heads = 2
-        spec.config.mlpWidth = 96
-        spec.config.batchSize = 4
-        spec.config.learningRate = 1e-2
-        spec.config.minLearningRate = 1e-3
-        spec.config.warmupSteps = 10
-        spec.config.evalEvery = steps
-        spec.config.metadataHeadWeight = 0.3
-        let directory = TestData.temporaryDirectory("lime-head-run")
-        let run = try! TrainingRun.start(directory: directory, spec: spec)
-        run.log = { _ in }
-        try! run.train()
-        return directory
+        TestData.trainedSmallModel("lime-head-run", steps: steps,
+                                   variant: try! VariantSpec(variant: .limePlus1, metadata: [.tag, .ner], metadataHead: true),
+                                   headWeight: 0.3)
     }()
 
     @Test func headTargetsAreTheNextPositionsMetadataInput() throws {

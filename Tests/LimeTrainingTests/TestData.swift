@@ -31,4 +31,26 @@ enum TestData {
     }()
 
     static func dataset() throws -> ShardDataset { try ShardDataset(directory: directory, tokenizer: tokenizerPath) }
+
+    /// A small model (d_model 48, context 32) trained `steps` steps on the fixture's shards
+    /// in a new directory named after `label`; returns the run directory.
+    static func trainedSmallModel(_ label: String, steps: Int, variant: VariantSpec, headWeight: Float? = nil) -> String {
+        var spec = try! ResumeTests.spec(variant.variant, steps: steps)
+        spec.variant = variant
+        spec.config.contextLength = 32
+        spec.config.dModel = 48
+        spec.config.heads = 2
+        spec.config.mlpWidth = 96
+        spec.config.batchSize = 4
+        spec.config.learningRate = 1e-2
+        spec.config.minLearningRate = 1e-3
+        spec.config.warmupSteps = 10
+        spec.config.evalEvery = steps
+        if let headWeight { spec.config.metadataHeadWeight = headWeight }
+        let directory = temporaryDirectory(label)
+        let run = try! TrainingRun.start(directory: directory, spec: spec)
+        run.log = { _ in }
+        try! run.train()
+        return directory
+    }
 }

@@ -2,9 +2,6 @@
 as an unprivileged test can make it: `ulimit -f`, writes then fail with EFBIG), and
 SIGTERM / SIGINT in the middle of a run. Each ends with a clear error, leaves a provenance
 database `lime status` reads, and a rerun completes byte-identical to an uninterrupted run."""
-import hashlib
-import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -12,40 +9,7 @@ import time
 
 import pytest
 
-from test_swift_shards import FIXTURE, lime_binary
-
-UNIT = "6"
-
-
-def corpus(path, copies):
-    lines = [json.loads(l) for l in open(FIXTURE)]
-    with open(path, "w") as f:
-        for r in range(copies):
-            for i, d in enumerate(lines):
-                f.write(json.dumps({"id": f"r{r}-{i}", "text": d["text"]}) + "\n")
-    return str(path)
-
-
-def outputs(directory):
-    names = ["manifest.json"] + ["shards/" + n for n in sorted(os.listdir(os.path.join(directory, "shards")))]
-    return {n: hashlib.sha256(open(os.path.join(directory, n), "rb").read()).hexdigest() for n in names}
-
-
-def run(lime, inputs, out, limit_kb=None, **kw):
-    command = [lime, "run", "--input", inputs, "--output", str(out), "--unit-documents", UNIT, "--workers", "1"]
-    if limit_kb is not None:
-        command = ["bash", "-c", f"ulimit -f {limit_kb}; exec \"$@\"", "lime-run", *command]
-    return subprocess.run(command, capture_output=True, text=True, **kw)
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    work = tmp_path_factory.mktemp("faults")
-    lime = lime_binary()
-    inputs = corpus(work / "corpus.jsonl", 8)
-    result = run(lime, inputs, work / "reference")
-    assert result.returncode == 0, result.stderr
-    return lime, inputs, outputs(work / "reference")
+from fault_support import UNIT, committed_units, outputs, run
 
 
 @pytest.mark.parametrize("limit_kb", [40, 150, 400])
@@ -63,14 +27,6 @@ def test_file_size_limit_fails_clearly_and_a_rerun_is_identical(reference, tmp_p
     assert rerun.returncode == 0, rerun.stderr
     assert outputs(out) == expected
     assert subprocess.run([lime, "verify", str(out)], capture_output=True).returncode == 0
-
-
-def committed_units(database):
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM units WHERE status = 'committed'").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])

@@ -14,8 +14,7 @@ import time
 
 import pytest
 
-from test_faults import UNIT, committed_units, corpus, outputs, run
-from test_swift_shards import lime_binary
+from fault_support import UNIT, committed_units, outputs, run
 
 READ_ONLY_REASONS = ("Read-only file system", "Operation not permitted", "readonly database", "attempt to write a readonly")
 
@@ -61,16 +60,6 @@ def assert_consistent(lime, out):
         data = open(out / "shards" / shard, "rb").read()
         assert hashlib.sha256(data).hexdigest() == recorded[shard], shard
     return len(committed)
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    work = tmp_path_factory.mktemp("readonly")
-    lime = lime_binary()
-    inputs = corpus(work / "corpus.jsonl", 8)
-    result = run(lime, inputs, work / "reference")
-    assert result.returncode == 0, result.stderr
-    return lime, inputs, outputs(work / "reference")
 
 
 def test_shard_directory_made_read_only_mid_run(reference, tmp_path):
