@@ -18,9 +18,20 @@ import Testing
         return config
     }
 
-    func run(_ inputs: [String], _ directory: String, _ config: PipelineConfig) throws -> RunSummary {
+    func run(_ inputs: [String], _ directory: String, _ config: PipelineConfig, made: Counter? = nil) throws -> RunSummary {
         let maker = try AnnotatorFactory.maker(name: config.annotator, config: config)
-        return try Pipeline(inputs: inputs, directory: directory, config: config, makeAnnotator: maker).run()
+        return try Pipeline(inputs: inputs, directory: directory, config: config, makeAnnotator: {
+            made?.add()
+            return try maker()
+        }).run()
+    }
+
+    /// Counts annotators made (from several worker threads).
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.lock(); count += 1; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return count }
     }
 
     /// Documents the annotator saw, per the stage rows of a directory's provenance.
@@ -38,8 +49,10 @@ import Testing
         #expect(kept.count == first.unitsProcessed && kept.allSatisfy { $0.status == .kept })
 
         // The default tokenizer on the same directory: a shard set, no annotation work.
-        let second = try run([input], dataset, config(tokenizer: nil))
+        let made = Counter()
+        let second = try run([input], dataset, config(tokenizer: nil), made: made)
         #expect(second.directory.hasPrefix(dataset + "/shard-sets/"))
+        #expect(made.value == 1, "only the annotator of the fingerprint is made, no worker's: \(made.value)")
         #expect(second.annotationsReused == second.unitsProcessed && second.unitsProcessed == first.unitsProcessed)
         #expect(try annotatorDocuments(second.directory) == 0, "the shard set's run annotated nothing")
         let rows = try ProvenanceStore(path: second.directory + "/provenance.sqlite").stageOutputs(.annotate)

@@ -62,7 +62,7 @@ extension Pipeline {
                 defer { context.events.push(.workerDone) }
                 do {
                     let processor = UnitProcessor(
-                        annotator: try ready ?? makeAnnotator(),
+                        makeAnnotator: { try ready ?? makeAnnotator() },
                         aligner: SubwordAligner(model: context.model, mode: config.mode, cacheCapacity: config.cacheSize),
                         parser: context.parser, writer: context.writer, shardDirectory: context.shardDirectory,
                         batchSize: config.batchSize, annotations: context.annotations)

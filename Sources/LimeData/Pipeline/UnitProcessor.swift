@@ -6,7 +6,6 @@ import LimeText
 /// subword-align -> pack, and returns what the unit commits. One instance per worker
 /// thread (it owns an annotator and an aligner with its word cache).
 public final class UnitProcessor {
-    public let annotator: Annotator
     public let aligner: SubwordAligner
     public let parser: DocumentParser
     public let writer: ShardWriter
@@ -15,15 +14,35 @@ public final class UnitProcessor {
     /// Where the annotate stage keeps (and finds) its output per unit; nil keeps none.
     public let annotations: AnnotationStage?
 
-    public init(annotator: Annotator, aligner: SubwordAligner, parser: DocumentParser, writer: ShardWriter,
-                shardDirectory: String, batchSize: Int, annotations: AnnotationStage? = nil) {
+    private let makeAnnotator: () throws -> Annotator
+    private var madeAnnotator: Annotator?
+
+    public convenience init(annotator: Annotator, aligner: SubwordAligner, parser: DocumentParser, writer: ShardWriter,
+                            shardDirectory: String, batchSize: Int, annotations: AnnotationStage? = nil) {
+        self.init(makeAnnotator: { annotator }, aligner: aligner, parser: parser, writer: writer,
+                  shardDirectory: shardDirectory, batchSize: batchSize, annotations: annotations)
+    }
+
+    /// `makeAnnotator` runs when a document first needs annotating: a worker whose units all
+    /// have kept annotations (a shard set of another tokenizer) never loads a model or
+    /// starts a spaCy process.
+    public init(makeAnnotator: @escaping () throws -> Annotator, aligner: SubwordAligner, parser: DocumentParser,
+                writer: ShardWriter, shardDirectory: String, batchSize: Int, annotations: AnnotationStage? = nil) {
         self.annotations = annotations
-        self.annotator = annotator
+        self.makeAnnotator = makeAnnotator
         self.aligner = aligner
         self.parser = parser
         self.writer = writer
         self.shardDirectory = shardDirectory
         self.batchSize = max(1, batchSize)
+    }
+
+    /// The worker's annotator, made on first use.
+    func annotator() throws -> Annotator {
+        if let madeAnnotator { return madeAnnotator }
+        let made = try makeAnnotator()
+        madeAnnotator = made
+        return made
     }
 
     /// A document that made it through every stage.
@@ -114,7 +133,7 @@ public final class UnitProcessor {
         var batchStart = 0
         while batchStart < pending.count {
             let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
-            let results = try annotator.annotate(batch.map { documents[$0].content })
+            let results = try annotator().annotate(batch.map { documents[$0].content })
             for (index, result) in zip(batch, results) {
                 switch result {
                 case .success(let annotated): tokens[index] = annotated
