@@ -49,6 +49,17 @@ import Testing
         #expect(try DatasetVerifier.verify(directory: merged).ok)
         let store = try ProvenanceStore(path: merged + "/provenance.sqlite")
         #expect(try store.status().documents == TestSupport.documents.count)
+        // The partitions' kept annotations came along: the merged dataset verifies, and
+        // another tokenizer on it annotates nothing again.
+        let check = try StageOutputsCheck.verify(directory: merged)
+        #expect(check.problems.isEmpty && check.files > 0 && check.documents == TestSupport.documents.count)
+        var retokenize = config(workers: 1)
+        retokenize.tokenizer = nil
+        let maker = try AnnotatorFactory.maker(name: retokenize.annotator, config: retokenize)
+        let again = try Pipeline(inputs: [TestSupport.fixture("real-text.jsonl")], directory: merged, config: retokenize,
+                                 makeAnnotator: maker).run()
+        #expect(again.directory.hasPrefix(merged + "/shard-sets/") && again.unitsProcessed > 0)
+        #expect(again.annotationsReused == again.unitsProcessed, "\(again.annotationsReused) of \(again.unitsProcessed) reused")
         // A partition missing, or given twice, is refused.
         #expect(throws: PipelineError.self) { try DatasetMerge.merge(Array(parts.prefix(2)), into: TestSupport.temporaryDirectory("x")) }
         #expect(throws: PipelineError.self) { try DatasetMerge.merge([parts[0], parts[0], parts[1]], into: TestSupport.temporaryDirectory("y")) }

@@ -66,6 +66,8 @@ public enum DatasetMerge {
             try AtomicFile.write(data, to: target)
         }
 
+        try copyAnnotations(from: directories, into: output)
+
         let temporary = databasePath + ".tmp"
         try? FileManager.default.removeItem(atPath: temporary)
         let queue = try DatabaseQueue(path: temporary)
@@ -86,6 +88,7 @@ public enum DatasetMerge {
                     try db.execute(sql: "INSERT INTO documents SELECT * FROM p.documents")
                     try db.execute(sql: "INSERT OR IGNORE INTO quarantine SELECT * FROM p.quarantine")
                     try db.execute(sql: "INSERT INTO shards SELECT * FROM p.shards")
+                    try db.execute(sql: "INSERT OR IGNORE INTO stage_outputs SELECT * FROM p.stage_outputs")
                     return .commit
                 }
                 try db.execute(sql: "DETACH DATABASE p")
@@ -107,5 +110,27 @@ public enum DatasetMerge {
         manifest.quarantined = try store.status().quarantined
         try manifest.write(to: output)
         return Summary(partitions: directories.count, shards: records.count, documents: manifest.documents, tokens: manifest.tokens)
+    }
+
+    /// The kept annotation files of every partition (units are disjoint, so are their
+    /// files), checked against each partition's provenance: a merged dataset re-tokenizes
+    /// without annotating again, as a single run's does.
+    static func copyAnnotations(from directories: [String], into output: String) throws {
+        for directory in directories {
+            // Opening the store also gives a version-1 database its (empty) stage_outputs table.
+            let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
+            for row in try store.stageOutputs(.annotate) where row.status == .kept {
+                let source = (directory as NSString).appendingPathComponent(row.file)
+                let target = (output as NSString).appendingPathComponent(row.file)
+                guard let data = FileManager.default.contents(atPath: source) else {
+                    throw PipelineError(path: source, "missing, though its provenance keeps it (run `lime verify \(directory)`)")
+                }
+                guard data.count == row.bytes, Hashing.hex(Hashing.sha256(data)) == row.sha256 else {
+                    throw PipelineError(path: source, "does not match its provenance (run `lime verify \(directory)`)")
+                }
+                try Directory.create((target as NSString).deletingLastPathComponent)
+                try AtomicFile.write(data, to: target)
+            }
+        }
     }
 }
