@@ -4,7 +4,8 @@
 cd "$(dirname "$0")/../.."
 echo "| target | executions | exec/s | cov | ft | corpus | peak RSS |"
 echo "|---|---:|---:|---:|---:|---|---:|"
-for log in "${@:-.build-fuzz/logs/*.log}"; do
+if [ $# -gt 0 ]; then logs=("$@"); else logs=(.build-fuzz/logs/*.log); fi
+for log in "${logs[@]}"; do
   [[ $log == *-regressions.log ]] && continue
   target=$(basename "$log" .log)
   stat() { grep -o "stat::$1: *[0-9]*" "$log" | awk '{print $2}' | tail -1; }
