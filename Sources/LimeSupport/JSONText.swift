@@ -54,7 +54,22 @@ public enum JSONText {
             out.append(0x30 + UInt8(value))
             return
         }
-        out.append(contentsOf: String(value).utf8)
+        guard let magnitude = UInt64(exactly: value.magnitude) else {
+            out.append(contentsOf: String(value).utf8)  // wider than 64 bits
+            return
+        }
+        if value < 0 { out.append(0x2D) }
+        // Digits from the right into a fixed buffer (a UInt64 has at most 20), then copied.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var n = magnitude, i = 24
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(n % 10)
+                n /= 10
+            } while n > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i..<24]))
+        }
     }
 
     /// A JSON array of numbers.

@@ -119,23 +119,33 @@ public struct AnnotateJob {
         out.append(contentsOf: #","tokens":["#.utf8)
         for (index, token) in tokens.enumerated() {
             if index > 0 { out.append(0x2C) }
-            out.append(contentsOf: #"{"text":"#.utf8)
+            out.append(contentsOf: Keys.tokenText)
             JSONText.appendQuoted(utf8[Int(token.start)..<Int(token.end)], to: &out)
-            out.append(contentsOf: #","start":"#.utf8)
+            out.append(contentsOf: Keys.start)
             JSONText.appendInteger(token.start, to: &out)
-            out.append(contentsOf: #","end":"#.utf8)
+            out.append(contentsOf: Keys.end)
             JSONText.appendInteger(token.end, to: &out)
-            out.append(contentsOf: #","tag":"#.utf8)
+            out.append(contentsOf: Keys.tag)
             out.append(contentsOf: QuotedLabels.tag[Int(token.tag)])
-            out.append(contentsOf: #","pos":"#.utf8)
+            out.append(contentsOf: Keys.pos)
             out.append(contentsOf: QuotedLabels.pos[Int(token.pos)])
-            out.append(contentsOf: #","ent":"#.utf8)
+            out.append(contentsOf: Keys.ent)
             out.append(contentsOf: QuotedLabels.ner[Int(token.ner)])
             out.append(0x7D)
         }
         out.append(contentsOf: "]}\n".utf8)
         return true
     }
+}
+
+/// The keys of a token object, as bytes (appended without going through a String).
+private enum Keys {
+    static let tokenText = Array(#"{"text":"#.utf8)
+    static let start = Array(#","start":"#.utf8)
+    static let end = Array(#","end":"#.utf8)
+    static let tag = Array(#","tag":"#.utf8)
+    static let pos = Array(#","pos":"#.utf8)
+    static let ent = Array(#","ent":"#.utf8)
 }
 
 /// Every label id of each tag set, as its quoted JSON string.
