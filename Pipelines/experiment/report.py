@@ -292,6 +292,18 @@ def interval(iv, digits=3):
     return "n/a" if not iv or iv[0] is None else f"[{iv[0]:.{digits}f}, {iv[1]:.{digits}f}]"
 
 
+def arith_share(corpus):
+    """Share of the corpus' text bytes in arithmetic documents (ids `arith/...`)."""
+    total = arith = 0
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            doc = json.loads(line)
+            n = len(doc["text"].encode("utf-8"))
+            total += n
+            arith += n if doc["id"].startswith("arith/") else 0
+    return arith / total if total else None
+
+
 def git_commit():
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
@@ -299,7 +311,7 @@ def git_commit():
         return None
 
 
-def render(results, specs, command=None):
+def render(results, specs, command=None, copies=None):
     V = results["variants"]
     base = V.get("baseline")
     any_spec = specs.get("baseline") or next(iter(specs.values()))
@@ -351,7 +363,8 @@ def render(results, specs, command=None):
             sz = ", ".join(f"{k}: {s['acc']:.2f} (n={s['problems']})" for k, s in sizes.items()) or "n/a"
             text.append(f"| {name} | {how} | {per} | {fmt(v['mean'][key + '_acc'], 3)} {interval(v.get(key + '_interval'))} | {vs} | {sz} |")
     text += ["", "Problems `a + b =` with a, b in 0..99; the held-out unordered pairs never occur in training in "
-             "either order; every other problem is in the corpus 16 times (`arithmetic.py`). An answer counts when "
+             "either order; every other problem is in the corpus " + (f"{copies} times" if copies else "several times") + " (`arithmetic.py`), "
+             "about " + (f"{100 * results['arith_share']:.0f}%" if results.get("arith_share") else "n/a") + " of the corpus' bytes. An answer counts when "
              "the first word generated (greedy) is exactly the sum. LIME variants get the oracle metadata of the "
              "answer (what the annotator gives it in the full problem); `lime+1-predicted` also without any guide "
              "(its head predicts the answer's tag).", ""]
@@ -400,6 +413,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--problems", help="held-out arithmetic problems (JSONL with a, b) for the breakdown by operand length")
     ap.add_argument("--command", help="the command that produced the runs (for the report)")
+    ap.add_argument("--arith-copies", type=int, help="copies of each training problem in the corpus (for the report)")
+    ap.add_argument("--corpus", help="the experiment's corpus JSONL (the report gives the arithmetic documents' share of its bytes)")
     ap.add_argument("--started", type=float, help="UNIX time the experiment started (wall time in the report)")
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
@@ -410,12 +425,14 @@ def main(argv=None):
     results["run"] = {"command": a.command, "commit": git_commit(),
                       "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                       "wall_seconds": round(time.time() - a.started, 1) if a.started is not None else None}
+    results["arith_copies"] = a.arith_copies
+    results["arith_share"] = arith_share(a.corpus) if a.corpus else None
     timing = read_json(os.path.join(a.runs, "timing.json"))
     if timing: results["run"]["jobs"] = timing
     with open(os.path.join(a.out, "results.json"), "w") as fh: json.dump(results, fh, indent=2, sort_keys=True)
     svg(results, 2, "validation next-token accuracy", os.path.join(a.out, "val_acc.svg"))
     svg(results, 1, "validation loss (nats)", os.path.join(a.out, "val_loss.svg"))
-    report = render(results, specs, a.command)
+    report = render(results, specs, a.command, a.arith_copies)
     with open(os.path.join(a.out, "report.md"), "w") as fh: fh.write(report)
     print(report)
 

@@ -12,12 +12,15 @@ EXP_LIME = $(EXP_SCRATCH)/release/lime
 EXP_SOURCE = data/corpus/all.jsonl
 EXP_PROSE = data/corpus/prose.jsonl
 EXP_GENSIM = out/experiment
-EXP_ARITH_TRAIN = data/experiment/arith-train.jsonl
-EXP_ARITH_HELDOUT = data/experiment/arith-heldout.jsonl
-EXP_ARITH_COPIES ?= 16
-EXP_CORPUS = data/experiment/corpus-shuffled.jsonl
-EXP_TOKENIZER = data/experiment/tokenizer-8k.model
-EXP_DATA = data/experiment/shards
+# Everything derived from the arithmetic copies lives in EXP_DIR: changing EXP_ARITH_COPIES
+# needs another EXP_DIR (or removing it), make does not track the variable.
+EXP_ARITH_COPIES ?= 48
+EXP_DIR ?= data/experiment
+EXP_ARITH_TRAIN = $(EXP_DIR)/arith-train.jsonl
+EXP_ARITH_HELDOUT = $(EXP_DIR)/arith-heldout.jsonl
+EXP_CORPUS = $(EXP_DIR)/corpus-shuffled.jsonl
+EXP_TOKENIZER = $(EXP_DIR)/tokenizer-8k.model
+EXP_DATA = $(EXP_DIR)/shards
 EXP_CONFIG ?= Pipelines/experiment/full.json
 EXP_RUNS ?= experiment/runs
 EXP_OUT ?= experiment
@@ -78,7 +81,7 @@ experiment-train: experiment-data | $(EXP_LIME)
 
 experiment-report:
 	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out $(EXP_OUT) --problems $(EXP_ARITH_HELDOUT) \
-	  --command "$(EXP_COMMAND)" $(if $(EXP_STARTED),--started $(EXP_STARTED))
+	  --corpus $(EXP_CORPUS) --arith-copies $(EXP_ARITH_COPIES) --command "$(EXP_COMMAND)" $(if $(EXP_STARTED),--started $(EXP_STARTED))
 
 # The wall time in the report counts training, evaluation and probes (the data are built first).
 experiment: experiment-data | $(EXP_LIME)
@@ -87,4 +90,4 @@ experiment: experiment-data | $(EXP_LIME)
 
 experiment-quick:
 	$(MAKE) --no-print-directory experiment EXP_CONFIG=Pipelines/experiment/quick.json EXP_RUNS=experiment/quick/runs \
-	  EXP_OUT=experiment/quick EXP_COMMAND="make experiment-quick"
+	  EXP_OUT=experiment/quick EXP_COMMAND="make experiment-quick$(foreach v,EXP_ARITH_COPIES EXP_DIR,$(if $(filter command line,$(origin $(v))), $(v)=$($(v))))"

@@ -81,11 +81,16 @@ def test_main_writes_report_results_and_charts_with_every_seed(tmp_path):
     for seed in (1, 2):
         make_run(runs, "baseline", seed, [0.1, 0.2], [0, 1])
         make_run(runs, "lime+1-predicted", seed, [0.3, 0.4], [1, 1], head=True)
-    report.main(["--runs", str(runs), "--out", str(out), "--command", "make experiment-quick", "--started", "0"])
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "arith/0/0", "text": "1 + 2 = 3"}) + "\n" + json.dumps({"id": "web/Gen.1", "text": "x" * 27}) + "\n")
+    report.main(["--runs", str(runs), "--out", str(out), "--command", "make experiment-quick", "--started", "0",
+                 "--corpus", str(corpus), "--arith-copies", "48"])
     results = json.loads((out / "results.json").read_text())
     assert len(results["variants"]["lime+1-predicted"]["seeds"]) == 2
     assert results["run"]["command"] == "make experiment-quick" and results["run"]["wall_seconds"] > 0
+    assert math.isclose(results["arith_share"], 9 / 36) and results["arith_copies"] == 48
     text = (out / "report.md").read_text()
+    assert "in the corpus 48 times" in text and "about 25% of the corpus' bytes" in text
     assert "make experiment-quick" in text and "| lime+1-predicted | tag + head |" in text
     chart = (out / "val_acc.svg").read_text()
     # Two seeds (thin) + one mean (thick) per variant.
