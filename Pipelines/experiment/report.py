@@ -205,6 +205,8 @@ def collect(runs, problems=None):
         for r in v["seeds"]:
             b = base_by_seed.get(r["seed"])
             r["data_saving_fraction"] = saving([(t, a) for t, _, a in b["curve"]], [(t, a) for t, _, a in r["curve"]]) if b else None
+            # Reached at the first validation point: the fraction is only an upper bound.
+            r["data_saving_at_first_point"] = bool(b) and r["curve"][0][2] >= b["curve"][-1][2]
         v["mean"] = {k: mean([r.get(k) for r in v["seeds"]]) for k in SUMMARY}
         v["std"] = {k: sd([r.get(k) for r in v["seeds"]]) for k in SUMMARY}
         v["arith_acc"] = v["mean"]["arith_acc"]
@@ -229,6 +231,7 @@ def collect(runs, problems=None):
             fractions = [r["data_saving_fraction"] for r in v["seeds"]]
             m, s, lo, hi = t_interval(fractions)
             v["data_saving"] = {"per_seed": fractions, "mean": m, "sd": s, "t95": [lo, hi],
+                                "upper_bound": any(r["data_saving_at_first_point"] for r in v["seeds"]),
                                 "bootstrap95_over_seeds": list(bootstrap(fractions)),
                                 "reached": sum(1 for f in fractions if f is not None), "n": len(fractions)}
     for v in results["variants"].values():
@@ -338,6 +341,7 @@ def render(results, specs, command=None, copies=None):
         delta = "—" if not d or d["mean"] is None else f"{d['mean']:+.4f} {interval(d['t95'], 4)} ({d['seeds_above_zero']}/{d['n']} seeds > 0)"
         ds = v.get("data_saving")
         dsv = "—" if not ds else ("not reached" if ds["mean"] is None else
+                                  ("≤ " if ds.get("upper_bound") else "") +
                                   f"{ds['mean']:.3f} {interval(ds['bootstrap95_over_seeds'])} ({ds['reached']}/{ds['n']} reached)")
         meta = ",".join(v["metadata"]) if name != "baseline" else "none"
         if v["metadata_head"]: meta += " + head"
@@ -391,7 +395,8 @@ def render(results, specs, command=None, copies=None):
         if ds and ds["mean"] is not None:
             text.append(f"  Data: it reaches the baseline's final accuracy after {100 * ds['mean']:.1f}% of the tokens on average "
                         f"(saving {100 * (1 - ds['mean']):.1f}%), bootstrap over seeds {interval(ds['bootstrap95_over_seeds'])}, "
-                        f"t interval {interval(ds['t95'])}; reached in {ds['reached']} of {ds['n']} seeds.")
+                        f"t interval {interval(ds['t95'])}; reached in {ds['reached']} of {ds['n']} seeds"
+                        + (" (at the first validation point in some seed: an upper bound, finer `eval_every` would resolve it)." if ds.get("upper_bound") else "."))
         elif ds:
             text.append(f"  Data: it does not reach the baseline's final accuracy in {ds['n'] - ds['reached']} of {ds['n']} seeds.")
         a = v.get("arith_minus_baseline")
@@ -413,18 +418,21 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--problems", help="held-out arithmetic problems (JSONL with a, b) for the breakdown by operand length")
     ap.add_argument("--command", help="the command that produced the runs (for the report)")
+    ap.add_argument("--commit", help="the commit the runs were made at (default: the current HEAD)")
     ap.add_argument("--arith-copies", type=int, help="copies of each training problem in the corpus (for the report)")
     ap.add_argument("--corpus", help="the experiment's corpus JSONL (the report gives the arithmetic documents' share of its bytes)")
     ap.add_argument("--started", type=float, help="UNIX time the experiment started (wall time in the report)")
+    ap.add_argument("--wall-seconds", type=float, help="the experiment's wall time, when re-rendering a finished run")
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
     problems = [json.loads(l) for l in open(a.problems) if l.strip()] if a.problems else None
     results, specs = collect(a.runs, problems)
     if not results["variants"]:
         raise SystemExit(f"no runs under {a.runs}")
-    results["run"] = {"command": a.command, "commit": git_commit(),
+    results["run"] = {"command": " ".join((a.command or "").split()) or None, "commit": a.commit or git_commit(),
                       "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                      "wall_seconds": round(time.time() - a.started, 1) if a.started is not None else None}
+                      "wall_seconds": a.wall_seconds if a.wall_seconds is not None else
+                      round(time.time() - a.started, 1) if a.started is not None else None}
     results["arith_copies"] = a.arith_copies
     results["arith_share"] = arith_share(a.corpus) if a.corpus else None
     timing = read_json(os.path.join(a.runs, "timing.json"))

@@ -65,6 +65,7 @@ def test_collect_gives_seeds_means_paired_differences_and_arith_intervals(tmp_pa
     assert math.isclose(d["mean"], 0.05) and d["seeds_above_zero"] == 3 and d["t95"][0] > 0
     # lime reaches 0.3 (+shift) at 2000 of the baseline's 3000 tokens in every seed.
     assert all(math.isclose(r["data_saving_fraction"], 2 / 3) for r in lime["seeds"])
+    assert not any(r["data_saving_at_first_point"] for r in lime["seeds"]) and not lime["data_saving"]["upper_bound"]
     assert math.isclose(results["data_saving_fraction"], 2 / 3)
     assert math.isclose(lime["arith_acc"], 0.5) and math.isclose(base["arith_acc"], 0.3)
     lo, hi = lime["arith_interval"]
@@ -90,6 +91,8 @@ def test_main_writes_report_results_and_charts_with_every_seed(tmp_path):
     assert results["run"]["command"] == "make experiment-quick" and results["run"]["wall_seconds"] > 0
     assert math.isclose(results["arith_share"], 9 / 36) and results["arith_copies"] == 48
     text = (out / "report.md").read_text()
+    # lime+1-predicted beats the baseline's final accuracy at its first validation point.
+    assert results["variants"]["lime+1-predicted"]["data_saving"]["upper_bound"] and "≤ 0.500" in text
     assert "in the corpus 48 times" in text and "about 25% of the corpus' bytes" in text
     assert "make experiment-quick" in text and "| lime+1-predicted | tag + head |" in text
     chart = (out / "val_acc.svg").read_text()
