@@ -4,7 +4,7 @@ two-digit operands), a held-out set of unordered pairs that never occur in train
 either order), and training documents of `--per-document` problems each.
 
   python3 Pipelines/experiment/arithmetic.py --train OUT.jsonl --heldout OUT.jsonl \
-      [--heldout-count 500] [--copies 16] [--per-document 20] [--seed 1]
+      [--heldout-count 500] [--copies 48] [--per-document 20] [--seed 1]
 
 Fixed format, one problem per line: `37 + 45 = 82` (operands and sum in plain decimal,
 single spaces; the tokenizer splits digits, so every digit is its own piece). Every
@@ -68,7 +68,7 @@ def main(argv=None):
     ap.add_argument("--train", required=True)
     ap.add_argument("--heldout", required=True)
     ap.add_argument("--heldout-count", type=int, default=500)
-    ap.add_argument("--copies", type=int, default=16)
+    ap.add_argument("--copies", type=int, default=48)
     ap.add_argument("--per-document", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args(argv)
