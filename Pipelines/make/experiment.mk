@@ -3,8 +3,8 @@
 # three; lime+1; lime+1 with the metadata head), each seed setting initialization and data
 # order -> lime eval + lime probe per run -> report.md, results.json, SVGs.
 #   make experiment          full config (Pipelines/experiment/full.json: 1.8M parameters,
-#                            3.1M tokens per run, 21 runs; estimated 75-95 minutes on 2 idle
-#                            cores, about 3.3 hours when the cores are shared as on 2026-12-03)
+#                            3.1M tokens per run, 21 runs; estimated 80-100 minutes on 2 idle
+#                            cores, 3.3-3.6 hours when the cores are shared as on 2026-12-03)
 #   make experiment-quick    tiny model, same code paths (under 15 minutes on 2 cores once the
 #                            data are built), outputs in experiment/quick/
 # Interrupted runs continue (checkpoints; finished evals and probes are skipped).
