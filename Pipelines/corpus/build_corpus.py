@@ -11,6 +11,8 @@ Sources (see Pipelines/corpus/README.md for licences):
   linuxdoc  linux-doc-6.1      Linux kernel documentation, reST prose
   wordnet   wordnet-base       WordNet 3.0 noun glosses as "<Lemma> is <definition>." sentences
   foldoc    dict-foldoc        Free On-line Dictionary of Computing, entry prose
+  prose     gensim wheel       Lee news corpus + shortened English Wikipedia (gensim test data;
+                               pass --gensim-dir DIR holding gensim-4.4.0-*.whl)
 Output order is deterministic; empty documents are skipped; the file is written atomically.
 """
 import argparse
@@ -22,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dictionaries  # noqa: E402
 import handbook  # noqa: E402
+import prose  # noqa: E402
 import rest  # noqa: E402
 import sword  # noqa: E402
 from common import write_jsonl  # noqa: E402
@@ -36,7 +39,9 @@ SOURCES = {
                                      skip=("translations", "sphinx", "sphinx-static")),
     "wordnet": lambda: dictionaries.wordnet_records(),
     "foldoc": lambda: dictionaries.foldoc_records(),
+    "prose": lambda: prose.records(prose.find_wheel(GENSIM_DIR[0])),
 }
+GENSIM_DIR = ["out/experiment"]
 ALL = ["handbook", "bible", "pydoc", "linuxdoc"]
 
 
@@ -45,7 +50,9 @@ def main(argv=None):
     parser.add_argument("--source", required=True, choices=sorted(SOURCES) + ["all"],
                         help="'all' = " + " + ".join(ALL))
     parser.add_argument("--output", required=True, help="output .jsonl path")
+    parser.add_argument("--gensim-dir", default=GENSIM_DIR[0], help="directory of the gensim wheel (source prose)")
     args = parser.parse_args(argv)
+    GENSIM_DIR[0] = args.gensim_dir
     names = ALL if args.source == "all" else [args.source]
     try:
         docs, nbytes, words = write_jsonl(

@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""Arithmetic data for the ablation's probe: every `a + b = c` with two-digit a and b,
-a held-out set (never in training) and training documents of 20 problems each.
+"""Arithmetic data for the ablation's probe: `a + b = c` for every a, b in 0..99 (one- and
+two-digit operands), a held-out set of unordered pairs that never occur in training (in
+either order), and training documents of `--per-document` problems each.
 
   python3 Pipelines/experiment/arithmetic.py --train OUT.jsonl --heldout OUT.jsonl \
-      [--heldout-count 400] [--copies 4] [--seed 1]
+      [--heldout-count 500] [--copies 48] [--per-document 20] [--seed 1]
 
-Training problems appear `--copies` times, grouped differently each time.
+Fixed format, one problem per line: `37 + 45 = 82` (operands and sum in plain decimal,
+single spaces; the tokenizer splits digits, so every digit is its own piece). Every
+training problem appears `--copies` times, grouped into documents differently each time,
+so that a run which reads part of the corpus still sees each problem several times.
+Held-out lines carry `a` and `b` besides `prompt` and `answer` (`lime probe` ignores them;
+the report breaks accuracy down by operand length with them).
 """
 import argparse
 import json
 import os
 import random
 import tempfile
+
+LIMIT = 100  # operands 0..99
 
 
 def write_jsonl(path, rows):
@@ -26,31 +34,50 @@ def write_jsonl(path, rows):
     os.replace(tmp, path)
 
 
-def main():
+def line(a, b):
+    """The fixed format of one problem with its answer."""
+    return f"{a} + {b} = {a + b}"
+
+
+def split(heldout_count, seed):
+    """(held-out ordered pairs, training ordered pairs): `heldout_count` unordered pairs
+    {a, b} are held out, each as one problem (a random order); neither order is trained."""
+    rng = random.Random(seed)
+    unordered = [(a, b) for a in range(LIMIT) for b in range(a, LIMIT)]
+    rng.shuffle(unordered)
+    held = unordered[:heldout_count]
+    banned = {(a, b) for a, b in held} | {(b, a) for a, b in held}
+    heldout = [(a, b) if rng.random() < 0.5 else (b, a) for a, b in held]
+    train = [(a, b) for a in range(LIMIT) for b in range(LIMIT) if (a, b) not in banned]
+    rng.shuffle(train)
+    return heldout, train
+
+
+def documents(train, copies, per_document, seed):
+    rng = random.Random(seed * 7919 + 1)
+    for copy in range(copies):
+        order = train[:]
+        rng.shuffle(order)
+        for start in range(0, len(order), per_document):
+            chunk = order[start:start + per_document]
+            yield {"id": f"arith/{copy}/{start // per_document}", "text": "\n".join(line(a, b) for a, b in chunk)}
+
+
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", required=True)
     ap.add_argument("--heldout", required=True)
-    ap.add_argument("--heldout-count", type=int, default=400)
-    ap.add_argument("--copies", type=int, default=4)
+    ap.add_argument("--heldout-count", type=int, default=500)
+    ap.add_argument("--copies", type=int, default=48)
     ap.add_argument("--per-document", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
-    a = ap.parse_args()
-    rng = random.Random(a.seed)
-    problems = [(x, y) for x in range(10, 100) for y in range(10, 100)]
-    rng.shuffle(problems)
-    heldout, train = problems[:a.heldout_count], problems[a.heldout_count:]
-    write_jsonl(a.heldout, ({"prompt": f"{x} + {y} =", "answer": str(x + y)} for x, y in heldout))
-    documents = []
-    for copy in range(a.copies):
-        order = train[:]
-        rng.shuffle(order)
-        for start in range(0, len(order), a.per_document):
-            chunk = order[start:start + a.per_document]
-            documents.append({"id": f"arith/{copy}/{start // a.per_document}",
-                              "text": "\n".join(f"{x} + {y} = {x + y}" for x, y in chunk)})
-    write_jsonl(a.train, documents)
-    print(f"{a.train}: {len(documents)} documents ({len(train)} problems x {a.copies}); "
-          f"{a.heldout}: {len(heldout)} held-out problems")
+    a = ap.parse_args(argv)
+    heldout, train = split(a.heldout_count, a.seed)
+    write_jsonl(a.heldout, ({"prompt": f"{x} + {y} =", "answer": str(x + y), "a": x, "b": y} for x, y in heldout))
+    docs = list(documents(train, a.copies, a.per_document, a.seed))
+    write_jsonl(a.train, docs)
+    print(f"{a.train}: {len(docs)} documents ({len(train)} problems x {a.copies}); "
+          f"{a.heldout}: {len(heldout)} held-out problems (unordered pairs, neither order trained)")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,37 @@
-# The LIME ablation (issue 5): corpus -> tokenizer -> shards -> baseline, lime, lime+1 with
-# identical data order, seed, steps and model size -> experiment/report.md, results.json, SVGs.
-# `make experiment` is the committed run (medium.json: about 15 minutes on 2 cores);
-# `make experiment EXP_CONFIG=Pipelines/experiment/config.json` a larger one (hours);
-# `make experiment-small` a quick one.
+# The LIME ablation (issues 5 and 14): corpus (Debian text + gensim's prose + arithmetic)
+# -> tokenizer -> shards -> every variant x seed (baseline; lime with tag, pos, ner and all
+# three; lime+1; lime+1 with the metadata head), each seed setting initialization and data
+# order -> lime eval + lime probe per run -> report.md, results.json, SVGs.
+#   make experiment          full config (Pipelines/experiment/full.json: 1.8M parameters,
+#                            3.1M tokens per run, 21 runs; estimated 80-100 minutes on 2 idle
+#                            cores, 3.3-3.6 hours when the cores are shared as on 2026-12-03)
+#   make experiment-quick    tiny model, same code paths (under 15 minutes on 2 cores once the
+#                            data are built), outputs in experiment/quick/
+# Interrupted runs continue (checkpoints; finished evals and probes are skipped).
 EXP_SCRATCH ?= .build
 EXP_LIME = $(EXP_SCRATCH)/release/lime
 EXP_SOURCE = data/corpus/all.jsonl
-EXP_ARITH_TRAIN = data/experiment/arith-train.jsonl
-EXP_ARITH_HELDOUT = data/experiment/arith-heldout.jsonl
-EXP_CORPUS = data/experiment/corpus-shuffled.jsonl
-EXP_TOKENIZER = data/experiment/tokenizer-8k.model
-EXP_DATA = data/experiment/shards
-EXP_RUNS = experiment/runs
-EXP_CONFIG ?= Pipelines/experiment/medium.json
-EXP_METADATA ?= tag
+EXP_PROSE = data/corpus/prose.jsonl
+EXP_GENSIM = out/experiment
+# Everything derived from the arithmetic copies lives in EXP_DIR: changing EXP_ARITH_COPIES
+# needs another EXP_DIR (or removing it), make does not track the variable.
+EXP_ARITH_COPIES ?= 48
+EXP_DIR ?= data/experiment
+EXP_ARITH_TRAIN = $(EXP_DIR)/arith-train.jsonl
+EXP_ARITH_HELDOUT = $(EXP_DIR)/arith-heldout.jsonl
+EXP_CORPUS = $(EXP_DIR)/corpus-shuffled.jsonl
+EXP_TOKENIZER = $(EXP_DIR)/tokenizer-8k.model
+EXP_DATA = $(EXP_DIR)/shards
+EXP_CONFIG ?= Pipelines/experiment/full.json
+EXP_RUNS ?= experiment/runs
+EXP_OUT ?= experiment
+EXP_SEEDS ?= 1 2 3
+EXP_JOBS ?= 2
+EXP_EVAL_WINDOWS ?= 64
+EXP_VARIANTS ?= baseline lime lime-pos lime-ner lime-all lime+1 lime+1-predicted
+EXP_COMMAND ?= make experiment
 
-.PHONY: experiment experiment-small experiment-train experiment-probe experiment-report
+.PHONY: experiment experiment-quick experiment-data experiment-train experiment-report
 
 $(EXP_LIME):
 	swift build -c release --scratch-path $(EXP_SCRATCH) --product lime
@@ -27,14 +43,23 @@ $(EXP_SOURCE):
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 	python3 Pipelines/corpus/build_corpus.py --source all --output $(EXP_SOURCE)
 
+# Ordinary prose: gensim's test texts (Lee news corpus, a shortened English Wikipedia).
+$(EXP_GENSIM)/gensim.stamp:
+	mkdir -p $(EXP_GENSIM)
+	python3 -m pip download -q --no-deps gensim==4.4.0 -d $(EXP_GENSIM)
+	touch $@
+$(EXP_PROSE): $(EXP_GENSIM)/gensim.stamp
+	python3 Pipelines/corpus/build_corpus.py --source prose --gensim-dir $(EXP_GENSIM) --output $@
+
 # Arithmetic problems for the probe: training documents and a held-out set.
 $(EXP_ARITH_TRAIN) $(EXP_ARITH_HELDOUT) &:
-	python3 Pipelines/experiment/arithmetic.py --train $(EXP_ARITH_TRAIN) --heldout $(EXP_ARITH_HELDOUT) --seed 1
+	python3 Pipelines/experiment/arithmetic.py --train $(EXP_ARITH_TRAIN) --heldout $(EXP_ARITH_HELDOUT) \
+	  --copies $(EXP_ARITH_COPIES) --seed 1
 
-# Documents (text and arithmetic) shuffled, seeded, so that every shard mixes all sources.
-$(EXP_CORPUS): $(EXP_SOURCE) $(EXP_ARITH_TRAIN)
+# Documents (text, prose and arithmetic) shuffled, seeded, so that every shard mixes all sources.
+$(EXP_CORPUS): $(EXP_SOURCE) $(EXP_PROSE) $(EXP_ARITH_TRAIN)
 	mkdir -p $(dir $@)
-	cat $(EXP_SOURCE) $(EXP_ARITH_TRAIN) > $@.all
+	cat $(EXP_SOURCE) $(EXP_PROSE) $(EXP_ARITH_TRAIN) > $@.all
 	python3 Pipelines/experiment/shuffle_corpus.py $@.all $@ --seed 1
 	rm -f $@.all
 
@@ -45,32 +70,25 @@ $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
 $(EXP_DATA)/manifest.json: $(EXP_TOKENIZER)
 	$(EXP_LIME) run --input $(EXP_CORPUS) --output $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
 
-# lime+1-predicted: lime+1 with the metadata head (--metadata-head). Every run is then
-# evaluated by `lime eval` on the same first validation windows (RUN/eval.json; for the
-# head run also with its own tags fed: modes.predicted, and the head's accuracy).
-EXP_VARIANTS = baseline lime lime+1 lime+1-predicted
-EXP_EVAL_WINDOWS ?= 64
+experiment-data: $(EXP_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
 
-experiment-train: $(EXP_DATA)/manifest.json
-	for v in $(EXP_VARIANTS); do \
-	  run=$(EXP_RUNS)/$$(echo $$v | sed 's/+/plus/'); \
-	  variant=$${v%-predicted}; head=$$([ "$$v" = lime+1-predicted ] && echo --metadata-head); \
-	  if [ -f $$run/checkpoint.lime ]; then $(EXP_LIME) train --resume $$run; \
-	  else $(EXP_LIME) train --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --variant $$variant $$head --metadata $(EXP_METADATA) --config $(EXP_CONFIG) --out $$run; fi || exit 1; \
-	done
-	for v in $(EXP_VARIANTS); do run=$(EXP_RUNS)/$$(echo $$v | sed 's/+/plus/'); \
-	  $(EXP_LIME) eval --checkpoint $$run --max-windows $(EXP_EVAL_WINDOWS) --json $$run/eval.json > $$run/eval.txt || exit 1; \
-	done
-
-experiment-probe: $(EXP_ARITH_HELDOUT)
-	for v in baseline lime limeplus1 limeplus1-predicted; do \
-	  $(EXP_LIME) probe --checkpoint $(EXP_RUNS)/$$v --problems $(EXP_ARITH_HELDOUT) --json $(EXP_RUNS)/$$v/arith.json || exit 1; \
-	done
+# Every variant x seed: train (or resume), lime eval on the first validation windows,
+# lime probe (oracle metadata; the head variant also with its own predictions),
+# EXP_JOBS jobs at a time (the configs use 1 thread per job).
+experiment-train: experiment-data | $(EXP_LIME)
+	python3 Pipelines/experiment/run.py --lime $(EXP_LIME) --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) \
+	  --config $(EXP_CONFIG) --runs $(EXP_RUNS) --problems $(EXP_ARITH_HELDOUT) --variants $(EXP_VARIANTS) \
+	  --seeds $(EXP_SEEDS) --jobs $(EXP_JOBS) --eval-windows $(EXP_EVAL_WINDOWS)
 
 experiment-report:
-	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out experiment
+	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out $(EXP_OUT) --problems $(EXP_ARITH_HELDOUT) \
+	  --corpus $(EXP_CORPUS) --arith-copies $(EXP_ARITH_COPIES) --command "$(EXP_COMMAND)" $(if $(EXP_STARTED),--started $(EXP_STARTED))
 
-experiment: experiment-train experiment-probe experiment-report
+# The wall time in the report counts training, evaluation and probes (the data are built first).
+experiment: experiment-data | $(EXP_LIME)
+	start=$$(date +%s); $(MAKE) --no-print-directory experiment-train && \
+	  $(MAKE) --no-print-directory experiment-report EXP_STARTED=$$start
 
-experiment-small:
-	$(MAKE) experiment EXP_CONFIG=Pipelines/experiment/small.json EXP_RUNS=experiment/runs-small
+experiment-quick:
+	$(MAKE) --no-print-directory experiment EXP_CONFIG=Pipelines/experiment/quick.json EXP_RUNS=experiment/quick/runs \
+	  EXP_OUT=experiment/quick EXP_COMMAND="make experiment-quick$(foreach v,EXP_ARITH_COPIES EXP_DIR,$(if $(filter command line,$(origin $(v))), $(v)=$($(v))))"

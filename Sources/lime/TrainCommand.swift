@@ -18,11 +18,13 @@ struct Train: ParsableCommand {
     @Option(help: "SentencePiece model of the data (default: found via the manifest/provenance).") var tokenizer: String?
     @Option(help: "Run directory for run.json, metrics.jsonl and checkpoint.lime.") var out: String?
     @Option(help: "Continue the run in this directory from its checkpoint.") var resume: String?
+    @Option(help: "Seed of the initialization and the data order (overrides the config's seed).") var seed: UInt64?
     @Option(help: "Stop after this step (the schedule still spans the configured steps).") var stopAfter: Int?
 
     func validate() throws {
         if resume == nil && (data == nil || out == nil) { throw ValidationError("pass --data DIR and --out RUN, or --resume RUN") }
         if resume != nil && (data != nil || shuffle != nil) { throw ValidationError("--resume takes its data and order from the run; drop --data and --shuffle") }
+        if resume != nil && seed != nil { throw ValidationError("--resume takes its seed from the run; drop --seed") }
         if resume != nil && metadataHead { throw ValidationError("--resume takes the model from the run; drop --metadata-head") }
     }
 
@@ -36,6 +38,7 @@ struct Train: ParsableCommand {
             }
             let spec = try VariantSpec(variant: variant, metadata: try MetadataKind.parseList(metadata), metadataHead: metadataHead)
             var settings = try config.map(TrainConfig.read) ?? TrainConfig()
+            if let seed { settings.seed = seed }
             if let shuffle {
                 guard let mode = ShuffleMode(rawValue: shuffle) else { throw ValidationError("unknown --shuffle '\(shuffle)' (shard or global)") }
                 settings.shuffle = mode == .shard ? nil : mode

@@ -1,4 +1,5 @@
 import Foundation
+import LimeText
 import Testing
 @testable import LimeTraining
 
@@ -6,7 +7,10 @@ import Testing
     @Test func oracleGuideIsTheAnswersTags() throws {
         let annotator = try TestData.makeAnnotator()
         let guide = try ArithmeticProbe.oracleGuide(.init(prompt: "37 + 45 =", answer: "82"), annotator: annotator)
-        #expect(guide == ["CD/NUM/B-CARDINAL"])
+        #expect(guide.count == 1 && guide[0].hasPrefix("CD/NUM/"), "\(guide)")
+        // One TAG/UPOS/NER word: a guide for models with any metadata kinds.
+        let resolved = try Guide.parse(guide: guide).resolve([.tag, .pos, .ner])
+        #expect(resolved.count == 1 && resolved[0][0] == TagSets.tag.lookup("CD") && resolved[0][1] == TagSets.pos.lookup("NUM"))
     }
 
     @Test func probeRunsOnAModelOfEveryMetadataKind() throws {
@@ -36,5 +40,19 @@ import Testing
         let result = try ArithmeticProbe.run(generator: generator, annotator: try TestData.makeAnnotator(), problems: problems)
         #expect(result.problems == 1 && result.correct == 0 && result.accuracy == 0)
         #expect(result.oracleMetadata, "a lime+1 run gets the oracle tags")
+        #expect(result.metadata == "oracle" && result.outcomes == [false])
+        // The predicted probe needs a head, which this run lacks.
+        #expect(throws: TrainerError.self) {
+            _ = try ArithmeticProbe.run(generator: generator, annotator: try TestData.makeAnnotator(), problems: problems, source: .predicted)
+        }
+    }
+
+    @Test func predictedProbeLetsTheHeadChooseAndRecordsOutcomes() throws {
+        let generator = try Generator(run: MetadataHeadRunTests.run, annotator: try TestData.makeAnnotator())
+        let problems = [ArithmeticProbe.Problem(prompt: "Praise", answer: "definitely-not-generated"),
+                        ArithmeticProbe.Problem(prompt: "In the beginning", answer: "x")]
+        let result = try ArithmeticProbe.run(generator: generator, annotator: try TestData.makeAnnotator(), problems: problems, source: .predicted)
+        #expect(result.problems == 2 && result.outcomes.count == 2 && result.correct == result.outcomes.filter { $0 }.count)
+        #expect(result.metadata == "predicted" && !result.oracleMetadata)
     }
 }

@@ -42,4 +42,17 @@ import Testing
         let refused = try lime(["generate", "--checkpoint", run, "--prompt", "Praise", "--guide", "NNP NN"])
         #expect(refused.status != 0 && refused.err.contains("ner metadata"), "\(refused.err)")
     }
+
+    @Test func seedFlagOverridesTheConfigsSeed() throws {
+        let config = TestData.temporaryDirectory("lime-cli-seed-config") + "/config.json"
+        try #"{"context_length": 16, "layers": 1, "d_model": 16, "heads": 2, "mlp_width": 16, "batch_size": 2, "steps": 2, "eval_every": 2, "eval_windows": 4, "threads": 1, "validation_fraction": 0.1, "seed": 1}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let run = TestData.temporaryDirectory("lime-cli-seed-run")
+        let train = try lime(["train", "--data", TestData.directory, "--variant", "baseline", "--config", config,
+                              "--tokenizer", TestData.tokenizerPath, "--seed", "7", "--out", run])
+        #expect(train.status == 0, "\(train.err)")
+        #expect(try Checkpoint.read(run + "/" + Checkpoint.fileName).state.spec.config.seed == 7)
+        let resumed = try lime(["train", "--resume", run, "--seed", "8"])
+        #expect(resumed.status != 0 && resumed.err.contains("drop --seed"), "\(resumed.err)")
+    }
 }

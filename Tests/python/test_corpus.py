@@ -161,3 +161,29 @@ def test_foldoc_prose_strips_markup(tmp_path):
     assert list(dictionaries.foldoc_records(str(path))) == [
         ("foldoc/0", "A Pascal-descended language, designed by Jean Ichbiah at CII Honeywell Bull "
                      "for the US Department of Defense.")]
+
+
+def test_prose_reads_lee_and_wiki_from_a_gensim_wheel(tmp_path):
+    import bz2
+    import zipfile
+    import prose
+    wheel = tmp_path / "gensim-4.4.0-cp311-test.whl"
+    body = ("The council said on Tuesday that the new bridge would open next year after a long delay in the "
+            "works, which had been caused by floods, strikes and a shortage of steel across the whole region.")
+    xml = ('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/"><page><title>Bridge</title><ns>0</ns>'
+           f'<revision><text>{{{{Infobox}}}}\n{body} [[River|rivers]] too.</text></revision></page>'
+           '<page><title>Old</title><ns>0</ns><redirect title="Bridge"/><revision><text>#REDIRECT</text></revision></page>'
+           '</mediawiki>')
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("gensim/test/test_data/lee_background.cor", "First  story here.\n\nSecond story.\n")
+        z.writestr("gensim/test/test_data/lee.cor", "Held out story.\n")
+        z.writestr("gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2",
+                   bz2.compress(xml.encode()))
+    assert prose.find_wheel(str(tmp_path)) == str(wheel)
+    docs = list(prose.records(str(wheel)))
+    assert docs[:3] == [("lee/lee_background.cor#0", "First story here."), ("lee/lee_background.cor#2", "Second story."),
+                        ("lee/lee.cor#0", "Held out story.")]
+    assert len(docs) == 4 and docs[3][0] == "wiki/Bridge#0"
+    assert docs[3][1] == body + " rivers too."
+    with pytest.raises(ValueError):
+        prose.find_wheel(str(tmp_path / "none"))
