@@ -157,15 +157,15 @@ public final class TrainingRun {
         lossSteps = 0
         // The head's accuracy per kind (teacher-forced), only for runs with a head.
         let head = spec.variant.metadata.compactMap { kind in evaluation.head?[kind.rawValue].map { (kind.rawValue, $0.accuracy) } }
-        let headFields = head.map { String(format: ", \"val_head_acc_%@\": %.6f", $0.0, $0.1) }.joined()
-        let line = String(format: "{\"step\": %d, \"tokens\": %d, \"train_loss\": %.6f, \"val_loss\": %.6f, \"val_ppl\": %.4f, \"val_acc\": %.6f%@, \"train_seconds\": %.3f}\n",
-                          step, tokens, trainLoss, result.meanLoss, result.perplexity, result.accuracy, headFields, trainSeconds)
+        let line = try MetricsLine(step: step, tokens: tokens, trainLoss: trainLoss, valLoss: result.meanLoss,
+                                   valPerplexity: result.perplexity, valAccuracy: result.accuracy,
+                                   headAccuracy: head.map { (kind: $0.0, accuracy: $0.1) }, trainSeconds: trainSeconds).jsonLine()
         let headText = head.map { String(format: "  head %@ %.4f", $0.0, $0.1) }.joined()
         log(String(format: "validation at step %d: loss %.4f  ppl %.2f  acc %.4f%@", step, result.meanLoss, result.perplexity, result.accuracy, headText))
         guard let handle = FileHandle(forWritingAtPath: metricsPath) else { throw TrainerError(path: metricsPath, "cannot append") }
         defer { try? handle.close() }
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(line.utf8))
+        try handle.write(contentsOf: line)
         try handle.synchronize()
     }
 
