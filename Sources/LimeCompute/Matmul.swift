@@ -29,14 +29,19 @@ public final class Matmul: @unchecked Sendable {
             block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, buffers: buffers[0])
             return
         }
-        let splitRows = m >= n
+        // Rows unless there are too few for a band of ~2 row blocks per thread: a row band
+        // re-packs B, a column band re-packs A (slower when A is transposed).
+        let splitRows = m >= n || m >= 2 * Matmul.mc * threads
         let unit = splitRows ? GemmKernel.mr : GemmKernel.nr
         let extent = splitRows ? m : n
         let units = (extent + unit - 1) / unit
-        // A few bands per thread (each at least ~2 row blocks or 256 columns, so re-packing
-        // the other operand stays cheap) let idle threads pick up a descheduled one's share.
-        let minBand = splitRows ? 2 * Matmul.mc : 256
-        let parts = min(units, max(threads, min(3 * threads, extent / minBand)))
+        // Every band re-packs the other operand, so bands are few: a whole number per thread
+        // (3 bands on 2 threads left one thread a third idle), up to 3 each when splitting
+        // rows (bands of at least ~2 row blocks) so idle threads can pick up a descheduled
+        // one's share, and one each when splitting columns (each band packs all of A again).
+        let minBand = 2 * Matmul.mc
+        let perThread = splitRows ? min(3, max(1, extent / minBand / threads)) : 1
+        let parts = min(units, threads * perThread)
         pool.run(tasks: parts, job: Split(
             engine: self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
             splitRows: splitRows, unit: unit, extent: extent, units: units, parts: parts))
