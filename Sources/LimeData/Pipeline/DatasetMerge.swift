@@ -57,13 +57,9 @@ public enum DatasetMerge {
             throw PipelineError("shard \(a.0.file) is in both \(a.1) and \(b.1)")
         }
         for (shard, directory) in shards {
-            let source = Manifest.shardPath(shard.file, in: directory)
-            let target = Manifest.shardPath(shard.file, in: output)
-            guard let data = FileManager.default.contents(atPath: source) else { throw PipelineError(path: source, "missing") }
-            guard data.count == shard.bytes, Hashing.hex(Hashing.sha256(data)) == shard.sha256 else {
-                throw PipelineError(path: source, "does not match its manifest (run `lime verify \(directory)`)")
-            }
-            try AtomicFile.write(data, to: target)
+            try copyChecked(Manifest.shardPath(shard.file, in: directory), to: Manifest.shardPath(shard.file, in: output),
+                            bytes: shard.bytes, sha256: shard.sha256, missing: "missing",
+                            mismatch: "does not match its manifest (run `lime verify \(directory)`)")
         }
 
         try copyAnnotations(from: directories, into: output)
@@ -120,17 +116,22 @@ public enum DatasetMerge {
             // Opening the store also gives a version-1 database its (empty) stage_outputs table.
             let store = try ProvenanceStore(path: (directory as NSString).appendingPathComponent("provenance.sqlite"))
             for row in try store.stageOutputs(.annotate) where row.status == .kept {
-                let source = (directory as NSString).appendingPathComponent(row.file)
                 let target = (output as NSString).appendingPathComponent(row.file)
-                guard let data = FileManager.default.contents(atPath: source) else {
-                    throw PipelineError(path: source, "missing, though its provenance keeps it (run `lime verify \(directory)`)")
-                }
-                guard data.count == row.bytes, Hashing.hex(Hashing.sha256(data)) == row.sha256 else {
-                    throw PipelineError(path: source, "does not match its provenance (run `lime verify \(directory)`)")
-                }
                 try Directory.create((target as NSString).deletingLastPathComponent)
-                try AtomicFile.write(data, to: target)
+                try copyChecked((directory as NSString).appendingPathComponent(row.file), to: target,
+                                bytes: row.bytes, sha256: row.sha256,
+                                missing: "missing, though its provenance keeps it (run `lime verify \(directory)`)",
+                                mismatch: "does not match its provenance (run `lime verify \(directory)`)")
             }
         }
+    }
+
+    /// Copies `source` to `target` atomically after checking its size and SHA-256 against
+    /// the record that lists it; the errors name `source`.
+    private static func copyChecked(_ source: String, to target: String, bytes: Int, sha256: String,
+                                    missing: String, mismatch: String) throws {
+        guard let data = FileManager.default.contents(atPath: source) else { throw PipelineError(path: source, missing) }
+        guard data.count == bytes, Hashing.hex(Hashing.sha256(data)) == sha256 else { throw PipelineError(path: source, mismatch) }
+        try AtomicFile.write(data, to: target)
     }
 }
