@@ -17,12 +17,6 @@ public final class UnitProcessor {
     private let makeAnnotator: () throws -> Annotator
     private var madeAnnotator: Annotator?
 
-    public convenience init(annotator: Annotator, aligner: SubwordAligner, parser: DocumentParser, writer: ShardWriter,
-                            shardDirectory: String, batchSize: Int, annotations: AnnotationStage? = nil) {
-        self.init(makeAnnotator: { annotator }, aligner: aligner, parser: parser, writer: writer,
-                  shardDirectory: shardDirectory, batchSize: batchSize, annotations: annotations)
-    }
-
     /// `makeAnnotator` runs when a document first needs annotating: a worker whose units all
     /// have kept annotations (a shard set of another tokenizer) never loads a model or
     /// starts a spaCy process.
