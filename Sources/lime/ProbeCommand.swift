@@ -13,18 +13,19 @@ struct Probe: ParsableCommand {
     @Option(help: "Problems, JSONL: {\"prompt\": \"37 + 45 =\", \"answer\": \"82\"} per line.") var problems: String
     @Option(help: "Write the result as JSON to this file.") var json: String?
     @Option(help: "Metadata of the answer: oracle (the annotator's, default) or predicted (a lime+1 model's own head, no guide).")
-    var metadata: String = "oracle"
+    var metadata: MetadataSource = .oracle
+
+    func validate() throws {
+        if metadata == .none { throw ValidationError("unknown --metadata 'none' (oracle or predicted)") }
+    }
 
     func run() throws {
         var config = PipelineConfig()
         config.annotator = "native"
         let annotator = try AnnotatorFactory.maker(name: "native", config: config)()
         let generator = try Generator(run: checkpoint, annotator: annotator)
-        guard let source = MetadataSource(rawValue: metadata), source != .none else {
-            throw ValidationError("unknown --metadata '\(metadata)' (oracle or predicted)")
-        }
         let result = try ArithmeticProbe.run(generator: generator, annotator: annotator, problems: try ArithmeticProbe.load(problems),
-                                             source: source)
+                                             source: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let line = String(decoding: try encoder.encode(result), as: UTF8.self)
