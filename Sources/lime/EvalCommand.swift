@@ -12,7 +12,18 @@ struct Eval: ParsableCommand {
         abstract: "Loss, perplexity and next-token accuracy on shards, by target tag and piece position.")
 
     @Option(help: "Run directory holding checkpoint.lime.") var checkpoint: String
-    @Option(help: "Pipeline output directory to evaluate on (default: the run's validation split).") var data: String?
+    /// Which documents of the data are evaluated.
+    enum Split: String, ExpressibleByArgument, CaseIterable {
+        /// The run's held-out documents (chosen by a hash of their pieces, so the same
+        /// documents are held out in any shard set made from them with the same tokenizer).
+        case validation
+        /// Every document.
+        case all
+    }
+
+    @Option(help: "Pipeline output directory to evaluate on (default: the run's own data).") var data: String?
+    @Option(help: "Documents to evaluate: validation (the run's held-out split) or all (default: validation for the run's own data, all for --data).")
+    var split: Split?
     @Option(help: "At most this many windows.") var maxWindows: Int = 512
     @Option(help: "Write the full result as JSON to this file.") var json: String?
     @Option(help: "Leave out tags with fewer targets in the text report.") var minCount: Int = 20
@@ -26,9 +37,10 @@ struct Eval: ParsableCommand {
         guard source.vocabSize == spec.vocabSize, source.separator == spec.separator else {
             throw ValidationError("\(data ?? spec.data) uses another tokenizer than the checkpoint")
         }
-        let split = DocumentSplit(validationFraction: spec.config.validationFraction)
+        let held = DocumentSplit(validationFraction: spec.config.validationFraction)
+        let everything = (split ?? (data == nil ? .validation : .all)) == .all
         let windows = try source.validation(length: spec.config.contextLength, limit: maxWindows) {
-            data != nil || split.isValidation($0)
+            everything || held.isValidation($0)
         }
         guard !windows.isEmpty else { throw ValidationError("no full window of \(spec.config.contextLength + 1) tokens to evaluate") }
         var result = try Evaluation.run(model: model, spec: spec.variant, windows: windows)

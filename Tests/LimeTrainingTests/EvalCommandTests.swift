@@ -29,4 +29,30 @@ import Testing
         #expect(result.byTag.values.reduce(0) { $0 + $1.count } == result.overall.count)
         #expect(result.byTag["NN"] != nil)
     }
+
+    /// Runs `lime eval` on `GenerationTests.run` with `arguments`; the decoded JSON result.
+    static func evaluate(_ arguments: [String]) throws -> Evaluation {
+        let json = TestData.temporaryDirectory("lime-eval-split") + "/eval.json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: limeBinary)
+        process.arguments = ["eval", "--checkpoint", GenerationTests.run, "--json", json, "--max-windows", "0"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "lime eval \(arguments)")
+        return try JSONDecoder().decode(Evaluation.self, from: try Data(contentsOf: URL(fileURLWithPath: json)))
+    }
+
+    /// `--split validation` on another copy of the data picks the run's held-out documents
+    /// (by their pieces), so it scores what the default does; `--split all` scores more.
+    @Test func splitSelectsTheHeldOutDocumentsOfAnyShardSet() throws {
+        let own = try Self.evaluate([])
+        let held = try Self.evaluate(["--data", TestData.directory, "--split", "validation"])
+        let all = try Self.evaluate(["--data", TestData.directory])
+        #expect(own.overall.count > 0)
+        #expect(held == own)
+        #expect(all.overall.count > own.overall.count)
+        #expect(try Self.evaluate(["--split", "all"]) == all)
+    }
 }
