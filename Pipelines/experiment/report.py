@@ -135,9 +135,23 @@ def seed_result(run):
          "val_acc": last["val_acc"], "tokens": last["tokens"],
          "tokens_per_s": last["tokens"] / last["train_seconds"] if last.get("train_seconds") else None,
          "curve": [[p["tokens"], p["val_loss"], p["val_acc"]] for p in metrics]}
+    g = lambda x: x["correct"] / x["count"] if x and x.get("count") else None
+    t = read_json(os.path.join(run, "eval-text.json"))
+    if t:
+        # The same validation documents without the arithmetic ones (`lime eval --split validation`
+        # on a shard set of the text documents alone).
+        r["text_eval_acc"] = g(t["overall"])
+        r["text_eval_loss"] = t["overall"]["loss"] / t["overall"]["count"]
+        r["text_eval_count"] = t["overall"]["count"]
+        r["text_first_piece_acc"] = g((t.get("byPiece") or {}).get("first"))
+        r["text_continuation_acc"] = g((t.get("byPiece") or {}).get("continuation"))
+        modes = t.get("modes") or {}
+        if modes.get("predicted"): r["text_eval_acc_predicted"] = g(modes["predicted"]["overall"])
+        if modes.get("none"): r["text_eval_acc_no_metadata"] = g(modes["none"]["overall"])
+        tag = ((modes.get("predicted") or {}).get("head") or {}).get("tag")
+        if tag: r["text_head_tag_acc"] = g(tag)
     e = read_json(os.path.join(run, "eval.json"))
     if e:
-        g = lambda x: x["correct"] / x["count"] if x and x.get("count") else None
         r["eval_acc"] = g(e["overall"])
         r["eval_loss"] = e["overall"]["loss"] / e["overall"]["count"]
         r["first_piece_acc"] = g((e.get("byPiece") or {}).get("first"))
@@ -151,8 +165,12 @@ def seed_result(run):
             r["continuation_acc_predicted"] = g((predicted.get("byPiece") or {}).get("continuation"))
         none = (e.get("modes") or {}).get("none")
         if none: r["eval_acc_no_metadata"] = g(none["overall"])
-        tag = (e.get("head") or {}).get("tag")
+        # The head's tag accuracy where it matters: its new-word predictions while it feeds
+        # itself (the `predicted` mode), not its accuracy next to oracle inputs.
+        tag = ((predicted or {}).get("head") or {}).get("tag")
         if tag: r["head_tag_acc"] = g(tag)
+        tag = (e.get("head") or {}).get("tag")
+        if tag: r["head_tag_acc_oracle_inputs"] = g(tag)
     for name, key in (("arith.json", "arith"), ("arith-predicted.json", "arith_predicted")):
         a = read_json(os.path.join(run, name))
         if a:
@@ -166,7 +184,14 @@ def seed_result(run):
 
 
 SUMMARY = ["val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "arith_predicted_acc",
-           "eval_acc_predicted", "head_tag_acc", "tokens_per_s", "data_saving_fraction"]
+           "eval_acc_predicted", "eval_acc_no_metadata", "head_tag_acc", "head_tag_acc_oracle_inputs",
+           "text_eval_acc", "text_eval_loss", "text_first_piece_acc", "text_continuation_acc", "text_eval_acc_predicted",
+           "text_eval_acc_no_metadata", "text_head_tag_acc", "tokens_per_s", "data_saving_fraction"]
+# Paired comparisons against the baseline: (name, the variant's figure, the baseline's figure).
+PAIRED = [(k, k, k) for k in ("val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "text_eval_acc")] + [
+    ("eval_acc_predicted", "eval_acc_predicted", "eval_acc"), ("eval_acc_no_metadata", "eval_acc_no_metadata", "eval_acc"),
+    ("text_eval_acc_predicted", "text_eval_acc_predicted", "text_eval_acc"),
+    ("text_eval_acc_no_metadata", "text_eval_acc_no_metadata", "text_eval_acc")]
 
 
 def by_size(problems, outcomes_by_seed):
@@ -190,7 +215,8 @@ def collect(runs, problems=None):
         seeds = []
         for entry in sorted(os.listdir(vdir)):
             run = os.path.join(vdir, entry)
-            if entry.startswith("seed") and os.path.exists(os.path.join(run, "metrics.jsonl")):
+            # A run still training (no `trained` marker from run.py) would mix budgets: left out.
+            if entry.startswith("seed") and os.path.exists(os.path.join(run, "trained")):
                 spec, r = seed_result(run)
                 if r["curve"]: specs[name] = spec; seeds.append(r)
         if seeds:
@@ -221,9 +247,10 @@ def collect(runs, problems=None):
                     v[key + "_minus_baseline"] = {"mean": d, "interval": list(problem_bootstrap(outs, bouts))}
         if name != "baseline" and base:
             paired = {}
-            for k in ("val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc"):
-                diffs = [r.get(k) - base_by_seed[r["seed"]].get(k) for r in v["seeds"]
-                         if r["seed"] in base_by_seed and r.get(k) is not None and base_by_seed[r["seed"]].get(k) is not None]
+            for k, mine, theirs in PAIRED:
+                diffs = [r.get(mine) - base_by_seed[r["seed"]].get(theirs) for r in v["seeds"]
+                         if r["seed"] in base_by_seed and r.get(mine) is not None and base_by_seed[r["seed"]].get(theirs) is not None]
+                if not diffs: continue
                 m, s, lo, hi = t_interval(diffs)
                 paired[k] = {"n": len(diffs), "mean": m, "sd": s, "t95": [lo, hi],
                              "seeds_above_zero": sum(1 for d in diffs if d > 0)}
@@ -314,6 +341,46 @@ def git_commit():
         return None
 
 
+def verdict(d):
+    """Plain words for a paired difference's 95% interval."""
+    lo, hi = d["t95"]
+    if lo > 0: return f"better than the baseline ({d['seeds_above_zero']} of {d['n']} seeds above it)"
+    if hi < 0: return f"worse than the baseline ({d['n'] - d['seeds_above_zero']} of {d['n']} seeds below it)"
+    return f"not distinguishable from the baseline ({d['seeds_above_zero']} of {d['n']} seeds above it)"
+
+
+def honest_section(V):
+    """The table of what a user without oracle metadata gets, on all validation text and on
+    the text documents alone."""
+    rows = [(name, v) for name, v in V.items() if any(v["mean"].get(k) is not None for k in ("eval_acc", "text_eval_acc"))]
+    if not rows: return []
+    text = ["## Without oracle metadata, and on text alone", "",
+            "| variant | eval acc (data's metadata) | own head's tags | no metadata | head tag acc (own inputs) | text: data's metadata | text: own head's tags | text: no metadata | text: Δ vs baseline, no oracle (95% t) |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for name, v in rows:
+        paired = v.get("paired_vs_baseline") or {}
+        # What a user gets without oracle tags: the head's own for lime+1 with a head, the
+        # data's for plain LIME (an annotator gives them from the text), nothing otherwise.
+        key = "text_eval_acc_predicted" if v["mean"].get("text_eval_acc_predicted") is not None else (
+            "text_eval_acc_no_metadata" if name.startswith("lime+1") else "text_eval_acc")
+        d = paired.get(key)
+        delta = "—" if not d or d["mean"] is None else f"{d['mean']:+.4f} {interval(d['t95'], 4)}" + (
+            "" if key == "text_eval_acc" else " (" + ("own head" if key.endswith("predicted") else "no metadata") + ")")
+        text.append(f"| {name} | {pm(v, 'eval_acc')} | {pm(v, 'eval_acc_predicted')} | {pm(v, 'eval_acc_no_metadata')} | "
+                    f"{pm(v, 'head_tag_acc')} | {pm(v, 'text_eval_acc')} | {pm(v, 'text_eval_acc_predicted')} | "
+                    f"{pm(v, 'text_eval_acc_no_metadata')} | {delta} |")
+    text += ["", "`lime eval` on the same validation windows with the metadata fed from three sources: the data's "
+             "(for `lime+1` the true tags of the token to predict: an oracle no user has), the head's own "
+             "predictions word by word as in unguided generation (`lime+1-predicted` only), and none (`<unk>` "
+             "everywhere). Head tag acc: the head's accuracy on the tag of each new word while it feeds itself. "
+             "`text:` the same on the validation documents without the arithmetic ones (`lime eval --split "
+             "validation` on a shard set of the text documents only), where the arithmetic lines (digits that "
+             "are easy to predict once the format is learnt) do not weigh in. The last column is what a user "
+             "gets without oracle metadata: plain LIME fed by the annotator, `lime+1` by its own head (or "
+             "nothing, without a head), against the baseline of the same seed.", ""]
+    return text
+
+
 def render(results, specs, command=None, copies=None):
     V = results["variants"]
     base = V.get("baseline")
@@ -368,10 +435,13 @@ def render(results, specs, command=None, copies=None):
             text.append(f"| {name} | {how} | {per} | {fmt(v['mean'][key + '_acc'], 3)} {interval(v.get(key + '_interval'))} | {vs} | {sz} |")
     text += ["", "Problems `a + b =` with a, b in 0..99; the held-out unordered pairs never occur in training in "
              "either order; every other problem is in the corpus " + (f"{copies} times" if copies else "several times") + " (`arithmetic.py`), "
-             "about " + (f"{100 * results['arith_share']:.0f}%" if results.get("arith_share") else "n/a") + " of the corpus' bytes. An answer counts when "
+             "about " + (f"{100 * results['arith_share']:.0f}%" if results.get("arith_share") else "n/a") + " of the corpus' bytes"
+             + (f" and {100 * results['arith_token_share']:.0f}% of its tokens (one piece per digit)" if results.get("arith_token_share") else "")
+             + ". An answer counts when "
              "the first word generated (greedy) is exactly the sum. LIME variants get the oracle metadata of the "
              "answer (what the annotator gives it in the full problem); `lime+1-predicted` also without any guide "
              "(its head predicts the answer's tag).", ""]
+    text += honest_section(V)
     # Statements.
     text += ["## What the seeds say", ""]
     if base:
@@ -399,6 +469,13 @@ def render(results, specs, command=None, copies=None):
                         + (" (at the first validation point in some seed: an upper bound, finer `eval_every` would resolve it)." if ds.get("upper_bound") else "."))
         elif ds:
             text.append(f"  Data: it does not reach the baseline's final accuracy in {ds['n'] - ds['reached']} of {ds['n']} seeds.")
+        for key, what in (("text_eval_acc", "On text alone (the validation documents without arithmetic)"),
+                          ("eval_acc_predicted", "Without oracle metadata (its head's own tags, fed step by step)"),
+                          ("text_eval_acc_predicted", "Without oracle metadata, on text alone")):
+            d = (v.get("paired_vs_baseline") or {}).get(key)
+            if d and d["mean"] is not None:
+                text.append(f"  {what}: accuracy {d['mean']:+.4f} vs baseline" + (
+                    f", 95% t interval {interval(d['t95'], 4)}: {verdict(d)}." if d["t95"][0] is not None else f" ({d['n']} seed)."))
         a = v.get("arith_minus_baseline")
         if a:
             sig = "excludes 0" if a["interval"][0] is not None and (a["interval"][0] > 0 or a["interval"][1] < 0) else "includes 0"
@@ -407,8 +484,8 @@ def render(results, specs, command=None, copies=None):
              "Caveats: small models and budgets (the paper: 500M-2B parameters, 302B tokens); three seeds give coarse "
              "intervals (a bootstrap over three values can only take a few distinct means); the tags come from an "
              "annotator that looks at the whole sentence, so plain LIME sees a little of the future; `lime+1`'s "
-             "validation figures use the true next-token metadata (oracle), `eval acc, own tags` in `results.json` "
-             "(`eval_acc_predicted`) feeds the head's own predictions.", ""]
+             "validation figures in the first table use the true next-token metadata (oracle); the section on "
+             "oracle-free metadata gives what a user gets without it.", ""]
     return "\n".join(text)
 
 
@@ -421,6 +498,8 @@ def main(argv=None):
     ap.add_argument("--commit", help="the commit the runs were made at (default: the current HEAD)")
     ap.add_argument("--arith-copies", type=int, help="copies of each training problem in the corpus (for the report)")
     ap.add_argument("--corpus", help="the experiment's corpus JSONL (the report gives the arithmetic documents' share of its bytes)")
+    ap.add_argument("--data", help="the experiment's shard set and ...")
+    ap.add_argument("--text-data", help="... the one of its text documents alone (the report gives the arithmetic share of the tokens)")
     ap.add_argument("--started", type=float, help="UNIX time the experiment started (wall time in the report)")
     ap.add_argument("--wall-seconds", type=float, help="the experiment's wall time, when re-rendering a finished run")
     a = ap.parse_args(argv)
@@ -435,6 +514,9 @@ def main(argv=None):
                       round(time.time() - a.started, 1) if a.started is not None else None}
     results["arith_copies"] = a.arith_copies
     results["arith_share"] = arith_share(a.corpus) if a.corpus else None
+    if a.data and a.text_data:
+        tokens = [read_json(os.path.join(d, "manifest.json"))["tokens"] for d in (a.data, a.text_data)]
+        results["arith_token_share"] = 1 - tokens[1] / tokens[0]
     timing = read_json(os.path.join(a.runs, "timing.json"))
     if timing: results["run"]["jobs"] = timing
     with open(os.path.join(a.out, "results.json"), "w") as fh: json.dump(results, fh, indent=2, sort_keys=True)

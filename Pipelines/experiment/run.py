@@ -7,10 +7,11 @@ whose outputs exist is skipped, so an interrupted experiment continues where it 
 
   python3 Pipelines/experiment/run.py --lime .build/release/lime --data DIR --tokenizer M \
       --config C.json --runs experiment/runs --problems heldout.jsonl \
-      [--variants baseline lime ...] [--seeds 1 2 3] [--jobs 2] [--eval-windows 64]
+      [--variants baseline lime ...] [--seeds 1 2 3] [--jobs 2] [--eval-windows 64] [--text-data DIR]
 
 Run directories: RUNS/<variant, '+' as 'plus'>/seed<N>/ with run.json, metrics.jsonl,
-checkpoint.lime, eval.json, arith.json (+ arith-predicted.json), train.log; RUNS/timing.json
+checkpoint.lime, eval.json (+ eval-text.json with --text-data), arith.json
+(+ arith-predicted.json), train.log; RUNS/timing.json
 records every job's wall time and the whole experiment's.
 """
 import argparse
@@ -51,6 +52,10 @@ def commands(a, variant, seed):
                                                "--json", os.path.join(run, "eval.json")]),
              (os.path.join(run, "arith.json"), [a.lime, "probe", "--checkpoint", run, "--problems", a.problems,
                                                 "--json", os.path.join(run, "arith.json")])]
+    if a.text_data:
+        steps.append((os.path.join(run, "eval-text.json"),
+                      [a.lime, "eval", "--checkpoint", run, "--data", a.text_data, "--split", "validation",
+                       "--max-windows", str(a.eval_windows), "--json", os.path.join(run, "eval-text.json")]))
     if "--metadata-head" in extra:
         steps.append((os.path.join(run, "arith-predicted.json"),
                       [a.lime, "probe", "--checkpoint", run, "--problems", a.problems, "--metadata", "predicted",
@@ -75,7 +80,8 @@ def job(a, variant, seed):
                 raise RuntimeError(f"{variant} seed {seed}: {' '.join(cmd[:2])} failed ({code}); see {run}/train.log")
             if output.endswith("trained"):
                 open(output, "w").close()
-            ran.append((cmd[1], round(time.time() - start, 1)))
+            step = os.path.basename(output).rsplit(".", 1)[0]
+            ran.append(("train" if step == "trained" else step, round(time.time() - start, 1)))
     return variant, seed, round(time.time() - t0, 1), ran
 
 
@@ -91,6 +97,8 @@ def main(argv=None):
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--eval-windows", type=int, default=64)
+    ap.add_argument("--text-data", help="a shard set of the text documents alone: `lime eval --split validation` "
+                                        "on it scores the run's validation documents without the arithmetic ones")
     a = ap.parse_args(argv)
     os.makedirs(a.runs, exist_ok=True)
     # Seed-major order: with fewer jobs than runs, every variant's first seed finishes first.

@@ -1,7 +1,8 @@
 # The LIME ablation (issues 5 and 14): corpus (Debian text + gensim's prose + arithmetic)
 # -> tokenizer -> shards -> every variant x seed (baseline; lime with tag, pos, ner and all
 # three; lime+1; lime+1 with the metadata head), each seed setting initialization and data
-# order -> lime eval + lime probe per run -> report.md, results.json, SVGs.
+# order -> lime eval (all validation documents, and the text ones alone) + lime probe per
+# run -> report.md, results.json, SVGs.
 #   make experiment          full config (Pipelines/experiment/full.json: 1.8M parameters,
 #                            3.1M tokens per run, 21 runs; estimated 80-100 minutes on 2 idle
 #                            cores, 3.3-3.6 hours when the cores are shared as on 2026-12-03)
@@ -22,6 +23,8 @@ EXP_ARITH_HELDOUT = $(EXP_DIR)/arith-heldout.jsonl
 EXP_CORPUS = $(EXP_DIR)/corpus-shuffled.jsonl
 EXP_TOKENIZER = $(EXP_DIR)/tokenizer-8k.model
 EXP_DATA = $(EXP_DIR)/shards
+EXP_TEXT_CORPUS = $(EXP_DIR)/corpus-text.jsonl
+EXP_TEXT_DATA = $(EXP_DIR)/shards-text
 EXP_CONFIG ?= Pipelines/experiment/full.json
 EXP_RUNS ?= experiment/runs
 EXP_OUT ?= experiment
@@ -70,7 +73,15 @@ $(EXP_TOKENIZER): $(EXP_CORPUS) | $(EXP_LIME)
 $(EXP_DATA)/manifest.json: $(EXP_TOKENIZER)
 	$(EXP_LIME) run --input $(EXP_CORPUS) --output $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
 
-experiment-data: $(EXP_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
+# The text documents alone (no arithmetic), for `lime eval --split validation`: the same
+# validation documents (held out by a hash of their pieces) without the arithmetic lines.
+$(EXP_TEXT_CORPUS): $(EXP_CORPUS)
+	python3 -c 'import json, sys; sys.stdout.writelines(l for l in open(sys.argv[1], encoding="utf-8") if not json.loads(l)["id"].startswith("arith/"))' $< > $@.tmp
+	mv $@.tmp $@
+$(EXP_TEXT_DATA)/manifest.json: $(EXP_TEXT_CORPUS) $(EXP_TOKENIZER)
+	$(EXP_LIME) run --input $(EXP_TEXT_CORPUS) --output $(EXP_TEXT_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
+
+experiment-data: $(EXP_DATA)/manifest.json $(EXP_TEXT_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
 
 # Every variant x seed: train (or resume), lime eval on the first validation windows,
 # lime probe (oracle metadata; the head variant also with its own predictions),
@@ -78,11 +89,11 @@ experiment-data: $(EXP_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
 experiment-train: experiment-data | $(EXP_LIME)
 	python3 Pipelines/experiment/run.py --lime $(EXP_LIME) --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) \
 	  --config $(EXP_CONFIG) --runs $(EXP_RUNS) --problems $(EXP_ARITH_HELDOUT) --variants $(EXP_VARIANTS) \
-	  --seeds $(EXP_SEEDS) --jobs $(EXP_JOBS) --eval-windows $(EXP_EVAL_WINDOWS)
+	  --seeds $(EXP_SEEDS) --jobs $(EXP_JOBS) --eval-windows $(EXP_EVAL_WINDOWS) --text-data $(EXP_TEXT_DATA)
 
 experiment-report:
 	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out $(EXP_OUT) --problems $(EXP_ARITH_HELDOUT) \
-	  --corpus $(EXP_CORPUS) --arith-copies $(EXP_ARITH_COPIES) --command "$(EXP_COMMAND)" $(if $(EXP_STARTED),--started $(EXP_STARTED))
+	  --corpus $(EXP_CORPUS) --data $(EXP_DATA) --text-data $(EXP_TEXT_DATA) --arith-copies $(EXP_ARITH_COPIES) --command "$(EXP_COMMAND)" $(if $(EXP_STARTED),--started $(EXP_STARTED))
 
 # The wall time in the report counts training, evaluation and probes (the data are built first).
 experiment: experiment-data | $(EXP_LIME)

@@ -20,6 +20,7 @@ def make_run(root, variant, seed, accs, arith, metadata=("tag",), head=False, fi
     spec = {"config": dict(CONFIG, seed=seed), "vocabSize": 1000,
             "variant": {"variant": variant.split("-")[0], "metadata": [] if variant == "baseline" else list(metadata), "metadataHead": head}}
     (d / "run.json").write_text(json.dumps(spec))
+    (d / "trained").write_text("")
     lines = [json.dumps({"tokens": 1000 * (i + 1), "val_loss": 5 - a, "val_ppl": math.exp(5 - a), "val_acc": a,
                          "train_seconds": 1.0 * (i + 1)}) for i, a in enumerate(accs)]
     (d / "metrics.jsonl").write_text("\n".join(lines) + "\n")
@@ -102,7 +103,7 @@ def test_main_writes_report_results_and_charts_with_every_seed(tmp_path):
 
 def test_run_commands_pass_seed_metadata_and_head(tmp_path):
     class A:
-        lime, data, tokenizer, config, runs, problems, eval_windows = "lime", "D", "T", "C", str(tmp_path), "P", 64
+        lime, data, tokenizer, config, runs, problems, eval_windows, text_data = "lime", "D", "T", "C", str(tmp_path), "P", 64, None
     run, steps = runner.commands(A, "lime+1-predicted", 2)
     train = steps[0][1]
     assert run.endswith("limeplus1-predicted/seed2")
@@ -114,3 +115,55 @@ def test_run_commands_pass_seed_metadata_and_head(tmp_path):
     (Path(run)).mkdir(parents=True)
     (Path(run) / "checkpoint.lime").write_text("")
     assert runner.commands(A, "lime-all", 1)[1][0][1] == ["lime", "train", "--resume", run]
+
+
+def test_run_commands_evaluate_the_text_documents_alone_with_text_data(tmp_path):
+    class A:
+        lime, data, tokenizer, config, runs, problems, eval_windows, text_data = "lime", "D", "T", "C", str(tmp_path), "P", 64, "TEXT"
+    run, steps = runner.commands(A, "lime", 1)
+    outputs = {Path(o).name: cmd for o, cmd in steps}
+    cmd = outputs["eval-text.json"]
+    assert cmd[:2] == ["lime", "eval"] and cmd[cmd.index("--data") + 1] == "TEXT"
+    assert cmd[cmd.index("--split") + 1] == "validation" and cmd[cmd.index("--json") + 1].endswith("eval-text.json")
+
+
+def group(acc, n=1000):
+    return {"correct": round(acc * n), "count": n, "loss": 2.0 * n}
+
+
+def test_oracle_free_and_text_only_figures_are_paired_against_the_baseline(tmp_path):
+    runs, out = tmp_path / "runs", tmp_path / "out"
+    for seed, shift in ((1, 0.0), (2, 0.01), (3, -0.01)):
+        b = make_run(runs, "baseline", seed, [0.2, 0.3 + shift], [0, 1])
+        (b / "eval-text.json").write_text(json.dumps({"overall": group(0.2 + shift)}))
+        h = make_run(runs, "lime+1-predicted", seed, [0.4, 0.5 + shift], [1, 1], head=True)
+        e = json.loads((h / "eval.json").read_text())
+        e["head"] = {"tag": group(0.6)}
+        e["modes"] = {"predicted": {"overall": group(0.15 + shift), "head": {"tag": group(0.3)}}, "none": {"overall": group(0.18)}}
+        (h / "eval.json").write_text(json.dumps(e))
+        (h / "eval-text.json").write_text(json.dumps({"overall": group(0.4 + shift), "modes": {
+            "predicted": {"overall": group(0.05 + shift), "head": {"tag": group(0.25)}}, "none": {"overall": group(0.07)}}}))
+    # A run still training is left out: its figures are of another budget.
+    unfinished = make_run(runs, "lime", 1, [0.9], [1, 1])
+    (unfinished / "trained").unlink()
+    data, text = tmp_path / "data", tmp_path / "text"
+    for d, tokens in ((data, 1000), (text, 600)):
+        d.mkdir()
+        (d / "manifest.json").write_text(json.dumps({"tokens": tokens}))
+    report.main(["--runs", str(runs), "--out", str(out), "--data", str(data), "--text-data", str(text)])
+    results = json.loads((out / "results.json").read_text())
+    assert "lime" not in results["variants"]
+    assert math.isclose(results["arith_token_share"], 0.4)
+    v = results["variants"]["lime+1-predicted"]
+    assert math.isclose(v["mean"]["head_tag_acc"], 0.3) and math.isclose(v["mean"]["head_tag_acc_oracle_inputs"], 0.6)
+    assert math.isclose(v["mean"]["text_eval_acc_predicted"], 0.05) and math.isclose(v["mean"]["text_head_tag_acc"], 0.25)
+    # Own-head accuracy against the baseline's (which needs no metadata): 0.15 - 0.30 per seed.
+    d = v["paired_vs_baseline"]["eval_acc_predicted"]
+    assert math.isclose(d["mean"], -0.15) and d["seeds_above_zero"] == 0
+    assert math.isclose(v["paired_vs_baseline"]["text_eval_acc_predicted"]["mean"], -0.15)
+    assert math.isclose(v["paired_vs_baseline"]["text_eval_acc"]["mean"], 0.2)
+    md = (out / "report.md").read_text()
+    assert "## Without oracle metadata, and on text alone" in md
+    assert "Without oracle metadata (its head's own tags, fed step by step): accuracy -0.1500 vs baseline" in md
+    assert "worse than the baseline (3 of 3 seeds below it)" in md
+    assert "On text alone (the validation documents without arithmetic): accuracy +0.2000 vs baseline" in md
