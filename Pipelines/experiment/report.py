@@ -419,7 +419,8 @@ def render(results, specs, command=None, copies=None):
              "(metadata variants with the data's metadata; for `lime+1` the next token's, i.e. oracle). First-piece / "
              "continuation: `lime eval` accuracy on targets that start a word vs the other pieces of a word (the "
              "paper's token-coupling analysis). Δ: paired difference to the baseline of the same seed. Arith: exact "
-             "answers on the held-out problems, interval a bootstrap over problems of the mean over seeds.", ""]
+             "answers on the held-out problems, interval a bootstrap over problems of the mean over seeds (it "
+             "leaves out the variation between seeds, which the per-seed figures below show).", ""]
     # Arithmetic details.
     text += ["## Arithmetic probe", "",
              "| variant | metadata of the answer | per seed (Wilson 95%) | mean | vs baseline (paired, 95% bootstrap over problems) | by operand digits |",
@@ -479,7 +480,13 @@ def render(results, specs, command=None, copies=None):
         a = v.get("arith_minus_baseline")
         if a:
             sig = "excludes 0" if a["interval"][0] is not None and (a["interval"][0] > 0 or a["interval"][1] < 0) else "includes 0"
-            text.append(f"  Arithmetic: {a['mean']:+.3f} vs baseline (paired over problems, {interval(a['interval'])}, {sig}).")
+            line = f"  Arithmetic: {a['mean']:+.3f} vs baseline (paired over problems, {interval(a['interval'])}, {sig}"
+            # Seeds vary far more than problems do (a run learns the carry or it does not):
+            # the verdict is the one over seeds.
+            d = (v.get("paired_vs_baseline") or {}).get("arith_acc")
+            if d and d["mean"] is not None and d["t95"][0] is not None:
+                line += f"; over seeds, 95% t interval {interval(d['t95'])}: {verdict(d)}"
+            text.append(line + ").")
     text += ["", "![validation accuracy](val_acc.svg)", "", "![validation loss](val_loss.svg)", "",
              "Caveats: small models and budgets (the paper: 500M-2B parameters, 302B tokens); three seeds give coarse "
              "intervals (a bootstrap over three values can only take a few distinct means); the tags come from an "
