@@ -60,10 +60,13 @@ struct TaggerTrain: ParsableCommand {
     @Option(help: "Shuffle seed.") var seed: UInt64 = 1
     @Option(help: "Drop averaged weights below this magnitude.") var prune: Float = 0.05
     @Option(help: "Description stored in the model (training data, recipe).") var description = ""
+    @Option(help: "What the features read: full (the whole document) or causal (the text up to each token; entities then come from `train-entities`).")
+    var context: AnnotationContext = .full
 
     func run() throws {
         let documents = try readTrainingData(data)
         var options = TaggerTrainingOptions()
+        options.context = context
         options.epochs = epochs
         options.seed = seed
         options.pruneThreshold = prune
@@ -111,6 +114,7 @@ struct TaggerTrainEntities: ParsableCommand {
         var options = EntityNetworkOptions()
         options.window = window
         options.history = history
+        options.causal = base.context == .causal  // the networks read what the model reads
         if let initEmbeddings {
             let tables = try SpacyEmbeddings.load(path: initEmbeddings)
             guard embedding == nil || embedding == tables.width else {
@@ -170,6 +174,9 @@ struct TaggerCombine: ParsableCommand {
         let loaded = try models.map { try TaggerModel.load(path: $0) }
         for (path, model) in zip(models, loaded) where model.entityNetworks.isEmpty {
             throw ValidationError("\(path): no entity networks")
+        }
+        for (path, model) in zip(models, loaded) where model.context != loaded[0].context {
+            throw ValidationError("\(path): a \(model.context.rawValue)-context model, \(models[0]) is \(loaded[0].context.rawValue)")
         }
         let networks = loaded.flatMap(\.entityNetworks)
         let combined = loaded[0].withEntityNetworks(networks, description: loaded[0].description)

@@ -83,12 +83,12 @@ import Testing
     /// The batched backward pass matches finite differences of the loss, for parameters
     /// of every layer (embedding rows, mixing, window, dense layers and biases), without
     /// and with dropout (a fixed seed gives the same masks to every evaluation).
-    @Test(arguments: [(Float(0), false), (0.3, false), (0, true)])
-    func gradientsMatchFiniteDifferences(dropout: Float, history: Bool) throws {
+    @Test(arguments: [(Float(0), false, false), (0.3, false, false), (0, true, false), (0, true, true)])
+    func gradientsMatchFiniteDifferences(dropout: Float, history: Bool, causal: Bool) throws {
         let (train, _) = NameFrames.documents()
         let examples = EntityNetworkTrainer.examples(Array(train.prefix(3)))
         let pieces = examples.indices.map { EntityNetworkTrainer.Piece(example: $0, start: 0, end: examples[$0].labels.count) }
-        var network = EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 8, history: history, seed: 7)
+        var network = EntityNetwork(window: 1, embedding: 4, tokenWidth: 6, hidden: 8, history: history, causal: causal, seed: 7)
         // Nonzero biases: with zero ones, a token whose inputs are all dropped sits exactly
         // on a ReLU kink, where finite differences and the gradient legitimately differ.
         let layout = network.layout

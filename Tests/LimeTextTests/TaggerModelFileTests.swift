@@ -103,7 +103,7 @@ import Testing
     }
 
     /// The shipped model loads and tags a plain sentence as spaCy and EWT would.
-    @Test(.enabled(if: TaggerModel.shippedModelURL != nil)) func shippedModelTagsASentence() throws {
+    @Test(.enabled(if: TaggerModel.shippedModelURL() != nil)) func shippedModelTagsASentence() throws {
         let annotator = try NativeAnnotator()
         let tokens = annotator.annotate(.text("The cat sat on the mat in London."))
         #expect(tokens.map { TagSets.tag.label($0.tag) } == ["DT", "NN", "VBD", "IN", "DT", "NN", "IN", "NNP", "."])

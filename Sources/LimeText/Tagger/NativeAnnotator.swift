@@ -13,14 +13,20 @@ public final class NativeAnnotator: Annotator {
     private let modelSHA256: () -> String
 
     /// What identifies the annotator: the model file's SHA-256, feature and pre-tokenizer
-    /// versions. Computed on first use: hashing the 16.5 MB model costs start-up time that
-    /// `lime annotate`, which records no provenance, need not pay.
-    public private(set) lazy var fingerprint: [String: String] = [
-        "annotator": "native",
-        "model_sha256": modelSHA256(),
-        "feature_version": String(TaggerModel.featureVersion),
-        "pretokenizer": "spacy-\(Pretokenizer.spacyVersion)-rules",
-    ]
+    /// versions, and for a causal model `annotation_context` (absent: full context, so
+    /// full-context fingerprints are those of older builds). Computed on first use: hashing
+    /// the 16.5 MB model costs start-up time that `lime annotate`, which records no
+    /// provenance, need not pay.
+    public private(set) lazy var fingerprint: [String: String] = {
+        var fingerprint = [
+            "annotator": "native",
+            "model_sha256": modelSHA256(),
+            "feature_version": String(TaggerModel.featureVersion),
+            "pretokenizer": "spacy-\(Pretokenizer.spacyVersion)-rules",
+        ]
+        if model.context == .causal { fingerprint["annotation_context"] = AnnotationContext.causal.rawValue }
+        return fingerprint
+    }()
 
     /// An annotator over a loaded model; `modelSHA256` identifies it in the fingerprint.
     public convenience init(model: TaggerModel, modelSHA256: String) {
@@ -34,9 +40,9 @@ public final class NativeAnnotator: Annotator {
         session = TaggerSession(model: model)
     }
 
-    /// An annotator over the model shipped with LimeText.
-    public convenience init() throws {
-        self.init(model: try ShippedTaggerModel.shared(), modelSHA256: ShippedTaggerModel.sha256)
+    /// An annotator over the model shipped with LimeText for `context`.
+    public convenience init(context: AnnotationContext = .full) throws {
+        self.init(model: try ShippedTaggerModel.shared(context), modelSHA256: { ShippedTaggerModel.sha256(context) })
     }
 
     /// An annotator over the model file at `path`.
@@ -77,41 +83,45 @@ public final class NativeAnnotator: Annotator {
     }
 }
 
-/// The shipped model, loaded once per process and shared, and its file's SHA-256,
-/// computed once when first asked for.
+/// The shipped models (one per annotation context), each loaded once per process and
+/// shared, and their files' SHA-256, computed once when first asked for.
 public enum ShippedTaggerModel {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: TaggerModel?
-    nonisolated(unsafe) private static var cachedSHA256: String?
+    nonisolated(unsafe) private static var cached: [AnnotationContext: TaggerModel] = [:]
+    nonisolated(unsafe) private static var cachedSHA256: [AnnotationContext: String] = [:]
 
-    /// The shipped model.
-    public static func shared() throws -> TaggerModel {
+    /// The shipped model for `context`.
+    public static func shared(_ context: AnnotationContext = .full) throws -> TaggerModel {
         lock.lock()
         defer { lock.unlock() }
-        if let cached { return cached }
-        let path = try modelPath()
+        if let model = cached[context] { return model }
+        let path = try modelPath(context)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TaggerModelError(path: path, "cannot read the tagger model")
         }
         let model = try TaggerModel.load(bytes: [UInt8](data), name: path)
-        cached = model
+        guard model.context == context else {
+            throw TaggerModelError(path: path, "a \(model.context.rawValue)-context model, shipped as the \(context.rawValue)-context one")
+        }
+        cached[context] = model
         return model
     }
 
-    /// The SHA-256 (hex) of the shipped model file ("unreadable" if it cannot be read,
-    /// which `shared()` would have reported first).
-    public static func sha256() -> String {
+    /// The SHA-256 (hex) of the shipped model file for `context` ("unreadable" if it
+    /// cannot be read, which `shared()` would have reported first).
+    public static func sha256(_ context: AnnotationContext = .full) -> String {
         lock.lock()
         defer { lock.unlock() }
-        if let cachedSHA256 { return cachedSHA256 }
-        let digest = (try? modelPath()).flatMap { try? Hashing.sha256(fileAt: $0).digest }.map { Hashing.hex($0) } ?? "unreadable"
-        cachedSHA256 = digest
+        if let digest = cachedSHA256[context] { return digest }
+        let digest = (try? modelPath(context)).flatMap { try? Hashing.sha256(fileAt: $0).digest }.map { Hashing.hex($0) } ?? "unreadable"
+        cachedSHA256[context] = digest
         return digest
     }
 
-    private static func modelPath() throws -> String {
-        guard let url = TaggerModel.shippedModelURL else {
-            throw TaggerModelError("the LimeText bundle has no Resources/tagger-en.lmtag (run `make tagger-model`)")
+    private static func modelPath(_ context: AnnotationContext) throws -> String {
+        guard let url = TaggerModel.shippedModelURL(context) else {
+            let name = TaggerModel.shippedModelName(context)
+            throw TaggerModelError("the LimeText bundle has no Resources/\(name).lmtag (run `make \(context == .full ? "tagger-model" : "tagger-model-causal")`)")
         }
         return url.path
     }

@@ -18,10 +18,13 @@ public final class TaggerSession {
     private var isSpace: [Bool] = []
     private var entityClasses: [Int] = []
     private let entityDecoder: EntityDecoder?
+    /// Causal models: the left-context views the tag and UPOS features read.
+    private let causal: CausalWindow?
 
     public init(model: TaggerModel) {
         self.model = model
         entityDecoder = model.entityNetworks.isEmpty ? nil : EntityDecoder(networks: model.entityNetworks)
+        causal = model.context == .causal ? CausalWindow() : nil
     }
 
     /// Tags the tokens `spans` (UTF-8 byte offsets into `text`).
@@ -89,10 +92,12 @@ public final class TaggerSession {
                     // Fine tags, left to right.
                     for j in 0..<n {
                         let i = j + 2
-                        let best = dictionaryClasses.withUnsafeBufferPointer {
-                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: tagHistory[i - 1],
-                                                   beforePrevious: tagHistory[i - 2], weights: model.tagWeights,
-                                                   features: f, scores: s).tag
+                        let best = dictionaryClasses.withUnsafeBufferPointer { dictionary in
+                            var tokens = t, classes = dictionary.baseAddress!, at = i
+                            if let causal { (tokens, classes) = causal.view(t, classes, at: i); at = CausalWindow.center }
+                            return FineTagDecision.decide(tokens, dictionary: classes, at: at, previous: tagHistory[i - 1],
+                                                          beforePrevious: tagHistory[i - 2], weights: model.tagWeights,
+                                                          features: f, scores: s).tag
                         }
                         tags.append(best)
                         tagHistory.append(TaggerClasses.history(best, 1))
@@ -103,7 +108,9 @@ public final class TaggerSession {
                         let h = history.baseAddress!
                         // Coarse UPOS from the fine tags.
                         for j in 0..<n {
-                            let count = FeatureTemplates.pos(t, h, j + 2, f)
+                            var tokens = t, tagRow = h, at = j + 2
+                            if let causal { (tokens, tagRow) = causal.view(t, tags: h, at: at); at = CausalWindow.center }
+                            let count = FeatureTemplates.pos(tokens, tagRow, at, f)
                             model.posWeights.score(f, count, into: s)
                             var best = 0
                             for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }
@@ -123,6 +130,9 @@ public final class TaggerSession {
                             for j in 0..<spans.count { out[j].ner = UInt8(entityClasses[j] + Int(offset)) }
                             return
                         }
+                        // A causal model without entity networks labels no entities (the
+                        // perceptron entity models read ahead): all `O`, as initialized.
+                        if causal != nil { return }
                         // Entities: the preview pass, then left to right, valid IOB2 only.
                         previewLabels.removeAll(keepingCapacity: true)
                         previewLabels.append(contentsOf: [EntityState.previewPadding, EntityState.previewPadding])

@@ -12,8 +12,9 @@ final class EntityDecoder {
     private var logProbabilities: [Float] = []
     private var backPointers: [UInt8] = []
 
-    /// Whether labels are chosen greedily left to right (some network reads the history)
-    /// rather than by Viterbi over independent scores.
+    /// Whether labels are chosen greedily left to right (some network reads the history, or
+    /// is causal: Viterbi would let later tokens change earlier labels) rather than by
+    /// Viterbi over independent scores.
     let greedy: Bool
 
     /// With history and several networks, a token the first network labels `O` with at
@@ -31,7 +32,7 @@ final class EntityDecoder {
         self.sureOutside = sureOutside
         scorers = networks.map { EntityScorer(network: $0) }
         window = networks.map(\.window).max()!
-        greedy = networks.contains { $0.history }
+        greedy = networks.contains { $0.history || $0.causal }
     }
 
     /// Labels one document: `rows` are all its tokens' spaCy rows (whitespace tokens

@@ -8,6 +8,8 @@ public struct EntityNetworkOptions: Sendable {
     /// Whether the networks read the previous label and the entity's first token
     /// (decoded greedily) instead of scoring tokens independently (Viterbi).
     public var history = false
+    /// Whether the window ends at the scored token (`EntityNetwork.causal`: left context only).
+    public var causal = false
     /// Width of one attribute's embedding.
     public var embedding = 64
     /// Width of the token vector.
@@ -116,9 +118,9 @@ public final class EntityNetworkTrainer {
 
     func train(examples: [Example], progress: (String) -> Void) -> EntityNetwork {
         let labelled = examples.reduce(0) { $0 + $1.labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
-        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), history \(options.history), dropout \(options.dropout)")
+        progress("entity network: \(examples.count) documents, \(labelled) labelled tokens; window \(options.window), widths \(options.embedding)/\(options.tokenWidth)/\(options.hidden), history \(options.history), causal \(options.causal), dropout \(options.dropout)")
         var network = EntityNetwork(window: options.window, embedding: options.embedding, tokenWidth: options.tokenWidth,
-                                    hidden: options.hidden, history: options.history, seed: options.seed)
+                                    hidden: options.hidden, history: options.history, causal: options.causal, seed: options.seed)
         if let tables = options.initialEmbeddings { network.setEmbeddings(tables) }
         let pass = EntityNetworkPass(network: network, threads: options.threads)
         // Frozen tables: neither their gradients nor their optimizer state exist.

@@ -22,11 +22,19 @@ public final class TaggerModel: Sendable {
     public let entityNetworks: [EntityNetwork]
     /// What the model was trained on (free text stored in the file).
     public let description: String
+    /// What the model reads to label a token: the whole document, or (`causal`) only the
+    /// text up to the token; then its features see no later token (`CausalWindow`), its
+    /// entity networks are causal, and without networks it labels no entities (the
+    /// perceptron entity models read ahead).
+    public let context: AnnotationContext
 
     init(tag: SparseWeights, pos: SparseWeights, ner: SparseWeights, preview: SparseWeights,
-         tagDictionary: TagDictionary, entityNetworks: [EntityNetwork] = [], description: String) {
+         tagDictionary: TagDictionary, entityNetworks: [EntityNetwork] = [], description: String,
+         context: AnnotationContext = .full) {
         precondition(tag.classes == TaggerClasses.tag && pos.classes == TaggerClasses.pos
                      && ner.classes == TaggerClasses.ner && preview.classes == TaggerClasses.ner)
+        precondition(entityNetworks.allSatisfy { $0.causal == (context == .causal) }, "entity networks of another context")
+        self.context = context
         tagWeights = tag
         posWeights = pos
         nerWeights = ner
@@ -41,7 +49,7 @@ public final class TaggerModel: Sendable {
     public func withEntityNetworks(_ networks: [EntityNetwork], description: String) -> TaggerModel {
         let empty = SparseWeights(classes: TaggerClasses.ner, keys: [], counts: [], entryClasses: [], entryWeights: [])
         return TaggerModel(tag: tagWeights, pos: posWeights, ner: empty, preview: empty, tagDictionary: tagDictionary,
-                           entityNetworks: networks, description: description)
+                           entityNetworks: networks, description: description, context: context)
     }
 
     /// Number of stored (feature, class) weights over the four models.
@@ -85,6 +93,6 @@ extension TaggerModel {
     public func pruned(_ threshold: Float) -> TaggerModel {
         TaggerModel(tag: tagWeights.pruned(threshold), pos: posWeights.pruned(threshold),
                     ner: nerWeights.pruned(threshold), preview: previewWeights.pruned(threshold), tagDictionary: tagDictionary,
-                    entityNetworks: entityNetworks, description: description)
+                    entityNetworks: entityNetworks, description: description, context: context)
     }
 }

@@ -9,7 +9,7 @@ public struct TaggerModelError: LocatedError {
 
 /// The model file format (little-endian):
 ///
-///     magic "LIMETAGR" | u32 format version (4) | u32 feature version | u64 payload size
+///     magic "LIMETAGR" | u32 format version (5) | u32 feature version | u64 payload size
 ///     | one zstd frame (with checksum) holding the payload
 ///
 /// Payload: description string; the tag, pos and ner label lists (u32 count + strings,
@@ -18,11 +18,13 @@ public struct TaggerModelError: LocatedError {
 /// (u8 per key), entry classes (u8), entry weights (Float16 bits, u16); then the tag
 /// dictionary: u32 count, word hashes (u64, ascending), tag classes (u8); then u8 the number
 /// of entity networks (0: the perceptron entity models label entities) and each network
-/// (`EntityNetwork.write`). Bytes are a pure function of the model.
+/// (`EntityNetwork.write`); then u8 the annotation context (0 full, 1 causal). Bytes are a
+/// pure function of the model.
 extension TaggerModel {
     static let magic = Array("LIMETAGR".utf8)
-    /// Version written; version 3 (the same without the entity network flag) is still read.
-    static let formatVersion: UInt32 = 4
+    /// Version written; versions 4 (without the context byte: full context) and 3 (also
+    /// without the entity networks) are still read.
+    public static let formatVersion: UInt32 = 5
 
     /// The model's file bytes.
     public func serialized() throws -> [UInt8] {
@@ -47,6 +49,7 @@ extension TaggerModel {
         payload.write(bytes: tagDictionary.classes)
         payload.write(UInt8(entityNetworks.count))
         for network in entityNetworks { network.write(to: &payload) }
+        payload.write(UInt8(context == .causal ? 1 : 0))
         var out = ByteWriter()
         out.write(bytes: Self.magic)
         out.write(Self.formatVersion)
@@ -85,8 +88,8 @@ extension TaggerModel {
             var header = ByteReader(bytes)
             guard Array(try header.read(count: 8)) == magic else { throw fail("not a lime tagger model (bad magic)") }
             let version: UInt32 = try header.read()
-            guard version == formatVersion || version == 3 else {
-                throw fail("model format version \(version), this build reads 3 and \(formatVersion)")
+            guard (3...formatVersion).contains(version) else {
+                throw fail("model format version \(version), this build reads 3 to \(formatVersion)")
             }
             let features: UInt32 = try header.read()
             guard features == featureVersion else {
@@ -143,10 +146,16 @@ extension TaggerModel {
                     throw fail("entity network \(index): \(error.reason)")  // the network's reason, with the file
                 }
             }
+            let contextByte: UInt8 = version < 5 ? 0 : try r.read()
+            guard contextByte <= 1 else { throw fail("annotation context \(contextByte) (0 full, 1 causal)") }
+            let context: AnnotationContext = contextByte == 1 ? .causal : .full
+            if let index = networks.firstIndex(where: { $0.causal != (context == .causal) }) {
+                throw fail("entity network \(index) is \(networks[index].causal ? "causal" : "full-context") in a \(context.rawValue)-context model")
+            }
             guard r.remaining == 0 else { throw fail("\(r.remaining) trailing bytes") }
             return TaggerModel(tag: models[0], pos: models[1], ner: models[2], preview: models[3],
                                tagDictionary: TagDictionary(words: words, classes: wordClasses),
-                               entityNetworks: networks, description: description)
+                               entityNetworks: networks, description: description, context: context)
         } catch let error as TaggerModelError {
             throw error
         } catch {
@@ -154,8 +163,14 @@ extension TaggerModel {
         }
     }
 
-    /// URL of the model shipped with LimeText (`Resources/tagger-en.lmtag`).
-    public static var shippedModelURL: URL? {
-        Bundle.module.url(forResource: "tagger-en", withExtension: "lmtag", subdirectory: "Resources")
+    /// File name (without `.lmtag`) of the model shipped for `context`.
+    public static func shippedModelName(_ context: AnnotationContext) -> String {
+        context == .full ? "tagger-en" : "tagger-en-causal"
+    }
+
+    /// URL of the model shipped with LimeText for `context` (`Resources/tagger-en.lmtag`,
+    /// `Resources/tagger-en-causal.lmtag`).
+    public static func shippedModelURL(_ context: AnnotationContext = .full) -> URL? {
+        Bundle.module.url(forResource: shippedModelName(context), withExtension: "lmtag", subdirectory: "Resources")
     }
 }

@@ -10,6 +10,10 @@ public struct TaggerTrainingOptions: Sendable {
     public var pruneThreshold: Float = 0.05
     /// Free text stored in the model (training data, recipe).
     public var description = ""
+    /// What the features may read (`causal`: the text up to each token; the perceptron
+    /// entity models, which read ahead, are then not trained: causal entity networks label
+    /// entities).
+    public var context: AnnotationContext = .full
     public init() {}
 }
 
@@ -31,8 +35,12 @@ public final class TaggerTrainer {
     private var features = [UInt64](repeating: 0, count: FeatureTemplates.maxFeatures)
     private var scores = [Float](repeating: 0, count: 64)
     private var tagDictionary = TagDictionary(words: [], classes: [])
+    private let causal: CausalWindow?
 
-    public init(options: TaggerTrainingOptions = TaggerTrainingOptions()) { self.options = options }
+    public init(options: TaggerTrainingOptions = TaggerTrainingOptions()) {
+        self.options = options
+        causal = options.context == .causal ? CausalWindow() : nil
+    }
 
     /// Trains on `documents` for `options.epochs` epochs; `progress` receives one line per epoch.
     public func train(_ documents: [TaggedDocument], progress: (String) -> Void = { _ in }) -> TaggerModel {
@@ -63,7 +71,7 @@ public final class TaggerTrainer {
                     pos: pos.averaged(threshold: options.pruneThreshold),
                     ner: ner.averaged(threshold: options.pruneThreshold),
                     preview: preview.averaged(threshold: options.pruneThreshold),
-                    tagDictionary: tagDictionary, description: options.description)
+                    tagDictionary: tagDictionary, description: options.description, context: options.context)
     }
 
     struct EpochCounts {
@@ -105,16 +113,18 @@ public final class TaggerTrainer {
         TokenInfo.capitalizedRuns(infos, heads: &runHeads, lengths: &runLengths)
         tagDictionary.lookahead(infos, into: &dictionaryClasses)
         var history = [TaggerClasses.history(-1, 1), TaggerClasses.history(-1, 1)]
-        let hasTags = doc.tags != nil, hasPOS = doc.pos != nil, hasNER = doc.ner != nil
+        let hasTags = doc.tags != nil, hasPOS = doc.pos != nil, hasNER = doc.ner != nil && causal == nil
         infos.withUnsafeBufferPointer { infoBuffer in
             features.withUnsafeMutableBufferPointer { featureBuffer in
                 scores.withUnsafeMutableBufferPointer { scoreBuffer in
                     let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
                     for j in 0..<n {
                         let i = j + 2
-                        let (best, count) = dictionaryClasses.withUnsafeBufferPointer {
-                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: history[i - 1],
-                                                   beforePrevious: history[i - 2], weights: tag, features: f, scores: s)
+                        let (best, count) = dictionaryClasses.withUnsafeBufferPointer { dictionary in
+                            var tokens = t, classes = dictionary.baseAddress!, at = i
+                            if let causal { (tokens, classes) = causal.view(t, classes, at: i); at = CausalWindow.center }
+                            return FineTagDecision.decide(tokens, dictionary: classes, at: at, previous: history[i - 1],
+                                                          beforePrevious: history[i - 2], weights: tag, features: f, scores: s)
                         }
                         if count == 0 {
                             history.append(TaggerClasses.history(best, 1))
@@ -134,7 +144,9 @@ public final class TaggerTrainer {
                         let h = hb.baseAddress!
                         if hasPOS {
                             for j in 0..<n where gold[j].pos >= 0 {
-                                let count = FeatureTemplates.pos(t, h, j + 2, f)
+                                var tokens = t, tagRow = h, at = j + 2
+                                if let causal { (tokens, tagRow) = causal.view(t, tags: h, at: at); at = CausalWindow.center }
+                                let count = FeatureTemplates.pos(tokens, tagRow, at, f)
                                 pos.score(f, count, into: s)
                                 var best = 0
                                 for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }

@@ -23,7 +23,7 @@ func fuzzTaggerModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 private func wrap(_ payload: [UInt8]) -> [UInt8] {
     var out = ByteWriter()
     out.write(bytes: Array("LIMETAGR".utf8))
-    out.write(UInt32(4))
+    out.write(TaggerModel.formatVersion)
     out.write(TaggerModel.featureVersion)
     out.write(UInt64(payload.count))
     out.write(bytes: (try? Zstd.compress(payload, level: 1)) ?? [])
