@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeData
+import LimeText
 
 /// `lime annotate`: linguistic tokens with tags and entities, as JSONL.
 struct Annotate: ParsableCommand {
@@ -13,6 +14,8 @@ struct Annotate: ParsableCommand {
     var output: String
     @Option(name: .long, help: "Annotator backend: native or spacy.")
     var annotator = "native"
+    @Option(name: .long, help: "What the annotator reads to label a token: full (the whole document) or causal (only the text up to the token; native annotator).")
+    var annotationContext: AnnotationContext = .full
     @Option(name: .long, help: "JSONL field holding the text.")
     var textField = "text"
     @Flag(name: .long, help: "Also write each document's text, so that `lime run` reads the output back losslessly.")
@@ -21,6 +24,7 @@ struct Annotate: ParsableCommand {
     func run() throws {
         var settings = PipelineConfig()
         settings.annotator = annotator
+        settings.annotationContext = annotationContext
         let backend = try AnnotatorFactory.maker(name: annotator, config: settings)()
         var job = AnnotateJob(input: input, output: output)
         job.textField = textField

@@ -53,6 +53,15 @@ struct Eval: ParsableCommand {
             result.modes = modes
         }
         print("\(spec.variant.variant.rawValue) at step \(state.step), \(windows.count) windows")
+        if !spec.variant.metadata.isEmpty, data != nil {
+            // Another shard set may carry tags of the other annotation context: said, not refused
+            // (feeding causal tags to a model trained on full-context ones is a measurement).
+            let fed = source.first.manifest.annotationContext
+            let trained = (try? Manifest.read(from: TrainingData.firstDirectory(spec.data)))?.annotationContext
+            if let fed, let trained, fed != trained {
+                print("metadata fed: \(fed.rawValue)-context tags; the model was trained on \(trained.rawValue)-context ones")
+            }
+        }
         print(result.report(minimumCount: minCount))
         if result.modes != nil {
             print("\nby metadata fed (oracle: the data's; predicted: the head's own, word by word as in unguided generation; none: <unk>)")

@@ -22,12 +22,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Also print the generated words with the metadata they were given (word/TAG).") var showTags = false
 
     func run() throws {
-        let (state, _) = try Checkpoint.read((checkpoint as NSString).appendingPathComponent(Checkpoint.fileName))
-        let name = try annotator ?? Manifest.read(from: TrainingData.firstDirectory(state.spec.data)).annotator["name"] ?? "native"
-        var config = PipelineConfig()
-        config.annotator = name
-        let makeAnnotator = try AnnotatorFactory.maker(name: name, config: config)
-        let generator = try Generator(run: checkpoint, annotator: try makeAnnotator())
+        let generator = try Generator(run: checkpoint, annotator: try dataAnnotator(checkpoint: checkpoint, name: annotator))
         var options = Generator.Options()
         options.maxTokens = maxTokens
         options.temperature = temperature

@@ -20,9 +20,7 @@ struct Probe: ParsableCommand {
     }
 
     func run() throws {
-        var config = PipelineConfig()
-        config.annotator = "native"
-        let annotator = try AnnotatorFactory.maker(name: "native", config: config)()
+        let annotator = try dataAnnotator(checkpoint: checkpoint)
         let generator = try Generator(run: checkpoint, annotator: annotator)
         let result = try ArithmeticProbe.run(generator: generator, annotator: annotator, problems: try ArithmeticProbe.load(problems),
                                              source: metadata)

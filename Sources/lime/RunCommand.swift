@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LimeData
+import LimeText
 
 /// `lime run`: the whole pipeline, resumable.
 struct Run: ParsableCommand {
@@ -15,6 +16,8 @@ struct Run: ParsableCommand {
     var config: String?
     @Option(name: .long, help: "Annotator backend: native or spacy.")
     var annotator: String?
+    @Option(name: .long, help: "What the annotator reads to label a token: full (the whole document) or causal (only the text up to the token; native annotator).")
+    var annotationContext: AnnotationContext?
     @Option(name: .long, help: "Tokenizer: a SentencePiece model or a Hugging Face tokenizer.json (default: lime's English 16k model).")
     var tokenizer: String?
     @Option(name: .long, help: "Tokenization mode: lime (per word) or whole-text.")
@@ -32,6 +35,7 @@ struct Run: ParsableCommand {
         var settings = PipelineConfig()
         if let config { try settings.load(yamlFile: config) }
         if let annotator { settings.annotator = annotator }
+        if let annotationContext { settings.annotationContext = annotationContext }
         if let tokenizer { settings.tokenizer = tokenizer }
         if let mode { settings.mode = mode }
         if let workers { settings.workers = workers }

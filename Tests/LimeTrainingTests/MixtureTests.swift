@@ -1,5 +1,6 @@
 import Foundation
 import LimeCompute
+import LimeData
 import Testing
 @testable import LimeTraining
 
@@ -63,6 +64,30 @@ import Testing
         #expect(missing.contains("/nonexistent/lime") && missing.contains("no manifest"))
         #expect(message("sources: [").contains("invalid YAML"))
         #expect(message("sources: [").contains("mix-bad"))
+    }
+
+    /// A model learns from one kind of tags: a mixture of a full-context and a causal shard
+    /// set is refused, naming both; two causal ones are fine.
+    @Test func mixingAnnotationContextsIsRefused() throws {
+        let dirs = MixtureData.directories
+        func causalCopy(_ source: String, _ label: String) throws -> String {
+            let directory = TestData.temporaryDirectory(label)
+            try? FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.copyItem(atPath: source, toPath: directory)
+            var manifest = try Manifest.read(from: directory)
+            manifest.annotator["annotation_context"] = "causal"
+            try manifest.write(to: directory)
+            #expect(try Manifest.read(from: directory).annotationContext == .causal)
+            return directory
+        }
+        let causalA = try causalCopy(dirs.first, "lime-mix-causal-a"), causalB = try causalCopy(dirs.second, "lime-mix-causal-b")
+        #expect(try Manifest.read(from: dirs.first).annotationContext == .full)
+        let mixed = MixtureData.file("mix-contexts", "sources:\n  - data: \(dirs.first)\n    weight: 1\n  - data: \(causalB)\n    weight: 1\n")
+        let error = #expect(throws: TrainerError.self) { _ = try TrainingData(path: mixed, tokenizer: TestData.tokenizerPath) }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains("causal context") && message.contains("full") && message.contains(causalB))
+        let causal = MixtureData.file("mix-causal", "sources:\n  - data: \(causalA)\n    weight: 1\n  - data: \(causalB)\n    weight: 1\n")
+        #expect(try TrainingData(path: causal, tokenizer: TestData.tokenizerPath).datasets.count == 2)
     }
 
     /// Each source's windows come in that source's own order; the schedule picks the source.

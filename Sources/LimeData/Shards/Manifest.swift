@@ -1,5 +1,6 @@
 import Foundation
 import LimeSupport
+import LimeText
 
 /// `manifest.json`: the shards of a dataset in order, with counts and SHA-256, and what
 /// produced them. Deterministic: no timestamps or absolute paths.
@@ -33,6 +34,12 @@ public struct Manifest: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case format, version, tokenizer, tagsetsSHA256 = "tagsets_sha256", annotator, partition, documents, tokens,
              quarantined, shards
+    }
+
+    /// What the annotator read to label each token (`annotator["annotation_context"]`;
+    /// absent: full context). Nil for a value this build does not know.
+    public var annotationContext: AnnotationContext? {
+        AnnotationContext(rawValue: annotator["annotation_context"] ?? AnnotationContext.full.rawValue)
     }
 
     public static let fileName = "manifest.json"

@@ -36,6 +36,10 @@ public final class TrainingData {
             guard dataset.manifest.tagsetsSHA256 == first.manifest.tagsetsSHA256 else {
                 throw TrainerError(path: path, "\(source.data) uses other tag sets than \(file.sources[0].data)")
             }
+            guard dataset.manifest.annotationContext == first.manifest.annotationContext else {
+                func name(_ m: Manifest) -> String { m.annotationContext?.rawValue ?? m.annotator["annotation_context"] ?? "?" }
+                throw TrainerError(path: path, "\(source.data) was annotated in \(name(dataset.manifest)) context, \(file.sources[0].data) in \(name(first.manifest)): a model learns from one kind of tags")
+            }
             datasets.append(dataset)
         }
         self.datasets = datasets
