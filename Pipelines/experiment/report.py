@@ -25,9 +25,9 @@ import random
 import subprocess
 import time
 
-VARIANTS = ["baseline", "lime", "lime-pos", "lime-ner", "lime-all", "lime+1", "lime+1-predicted"]
+VARIANTS = ["baseline", "lime", "lime-pos", "lime-ner", "lime-all", "lime+1", "lime+1-predicted", "lime-causal"]
 COLORS = {"baseline": "#444444", "lime": "#1f77b4", "lime-pos": "#2ca02c", "lime-ner": "#9467bd",
-          "lime-all": "#8c564b", "lime+1": "#d62728", "lime+1-predicted": "#ff7f0e"}
+          "lime-all": "#8c564b", "lime+1": "#d62728", "lime+1-predicted": "#ff7f0e", "lime-causal": "#17becf"}
 # Two-sided 95% Student t critical values by degrees of freedom.
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 
@@ -126,6 +126,30 @@ def read_json(path):
     return json.load(open(path)) if os.path.exists(path) else None
 
 
+def eval_figures(e, prefix=""):
+    """The figures of one `lime eval --json` output, their keys prefixed with `prefix`."""
+    g = lambda x: x["correct"] / x["count"] if x and x.get("count") else None
+    by, modes = e.get("byPiece") or {}, e.get("modes") or {}
+    f = {"eval_acc": g(e["overall"]), "eval_loss": e["overall"]["loss"] / e["overall"]["count"],
+         "eval_count": e["overall"]["count"], "first_piece_acc": g(by.get("first")),
+         "continuation_acc": g(by.get("continuation")), "first_piece_count": (by.get("first") or {}).get("count"),
+         "continuation_count": (by.get("continuation") or {}).get("count")}
+    predicted, none = modes.get("predicted"), modes.get("none")
+    if predicted:
+        pby = predicted.get("byPiece") or {}
+        f["eval_acc_predicted"] = g(predicted["overall"])
+        f["first_piece_acc_predicted"] = g(pby.get("first"))
+        f["continuation_acc_predicted"] = g(pby.get("continuation"))
+        # The head's tag accuracy where it matters: its new-word predictions while it feeds
+        # itself (the `predicted` mode), not its accuracy next to oracle inputs.
+        tag = (predicted.get("head") or {}).get("tag")
+        if tag: f["head_tag_acc"] = g(tag)
+    if none: f["eval_acc_no_metadata"] = g(none["overall"])
+    tag = (e.get("head") or {}).get("tag")
+    if tag: f["head_tag_acc_oracle_inputs"] = g(tag)
+    return {prefix + k: v for k, v in f.items()}
+
+
 def seed_result(run):
     """One seed's figures from its run directory."""
     spec = json.load(open(os.path.join(run, "run.json")))
@@ -135,42 +159,11 @@ def seed_result(run):
          "val_acc": last["val_acc"], "tokens": last["tokens"],
          "tokens_per_s": last["tokens"] / last["train_seconds"] if last.get("train_seconds") else None,
          "curve": [[p["tokens"], p["val_loss"], p["val_acc"]] for p in metrics]}
-    g = lambda x: x["correct"] / x["count"] if x and x.get("count") else None
-    t = read_json(os.path.join(run, "eval-text.json"))
-    if t:
-        # The same validation documents without the arithmetic ones (`lime eval --split validation`
-        # on a shard set of the text documents alone).
-        r["text_eval_acc"] = g(t["overall"])
-        r["text_eval_loss"] = t["overall"]["loss"] / t["overall"]["count"]
-        r["text_eval_count"] = t["overall"]["count"]
-        r["text_first_piece_acc"] = g((t.get("byPiece") or {}).get("first"))
-        r["text_continuation_acc"] = g((t.get("byPiece") or {}).get("continuation"))
-        modes = t.get("modes") or {}
-        if modes.get("predicted"): r["text_eval_acc_predicted"] = g(modes["predicted"]["overall"])
-        if modes.get("none"): r["text_eval_acc_no_metadata"] = g(modes["none"]["overall"])
-        tag = ((modes.get("predicted") or {}).get("head") or {}).get("tag")
-        if tag: r["text_head_tag_acc"] = g(tag)
-    e = read_json(os.path.join(run, "eval.json"))
-    if e:
-        r["eval_acc"] = g(e["overall"])
-        r["eval_loss"] = e["overall"]["loss"] / e["overall"]["count"]
-        r["first_piece_acc"] = g((e.get("byPiece") or {}).get("first"))
-        r["continuation_acc"] = g((e.get("byPiece") or {}).get("continuation"))
-        r["first_piece_count"] = ((e.get("byPiece") or {}).get("first") or {}).get("count")
-        r["continuation_count"] = ((e.get("byPiece") or {}).get("continuation") or {}).get("count")
-        predicted = (e.get("modes") or {}).get("predicted")
-        if predicted:
-            r["eval_acc_predicted"] = g(predicted["overall"])
-            r["first_piece_acc_predicted"] = g((predicted.get("byPiece") or {}).get("first"))
-            r["continuation_acc_predicted"] = g((predicted.get("byPiece") or {}).get("continuation"))
-        none = (e.get("modes") or {}).get("none")
-        if none: r["eval_acc_no_metadata"] = g(none["overall"])
-        # The head's tag accuracy where it matters: its new-word predictions while it feeds
-        # itself (the `predicted` mode), not its accuracy next to oracle inputs.
-        tag = ((predicted or {}).get("head") or {}).get("tag")
-        if tag: r["head_tag_acc"] = g(tag)
-        tag = (e.get("head") or {}).get("tag")
-        if tag: r["head_tag_acc_oracle_inputs"] = g(tag)
+    # eval.json: the run's own validation windows; eval-text.json: the same documents without
+    # the arithmetic ones; eval-causal.json (plain lime): fed tags annotated in causal context.
+    for name, prefix in (("eval.json", ""), ("eval-text.json", "text_"), ("eval-causal.json", "causal_")):
+        e = read_json(os.path.join(run, name))
+        if e: r.update(eval_figures(e, prefix))
     for name, key in (("arith.json", "arith"), ("arith-predicted.json", "arith_predicted")):
         a = read_json(os.path.join(run, name))
         if a:
@@ -186,12 +179,14 @@ def seed_result(run):
 SUMMARY = ["val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "arith_predicted_acc",
            "eval_acc_predicted", "eval_acc_no_metadata", "head_tag_acc", "head_tag_acc_oracle_inputs",
            "text_eval_acc", "text_eval_loss", "text_first_piece_acc", "text_continuation_acc", "text_eval_acc_predicted",
-           "text_eval_acc_no_metadata", "text_head_tag_acc", "tokens_per_s", "data_saving_fraction"]
+           "text_eval_acc_no_metadata", "text_head_tag_acc", "causal_eval_acc", "tokens_per_s",
+           "data_saving_fraction"]
 # Paired comparisons against the baseline: (name, the variant's figure, the baseline's figure).
 PAIRED = [(k, k, k) for k in ("val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "text_eval_acc")] + [
     ("eval_acc_predicted", "eval_acc_predicted", "eval_acc"), ("eval_acc_no_metadata", "eval_acc_no_metadata", "eval_acc"),
     ("text_eval_acc_predicted", "text_eval_acc_predicted", "text_eval_acc"),
-    ("text_eval_acc_no_metadata", "text_eval_acc_no_metadata", "text_eval_acc")]
+    ("text_eval_acc_no_metadata", "text_eval_acc_no_metadata", "text_eval_acc"),
+    ("causal_eval_acc", "causal_eval_acc", "eval_acc")]
 
 
 def by_size(problems, outcomes_by_seed):
@@ -381,6 +376,44 @@ def honest_section(V):
     return text
 
 
+def causal_section(V):
+    """Plain LIME with tags a left-to-right model could have (annotated in causal context: each
+    token's tags from the text up to it), trained on them (`lime-causal`) or only fed them."""
+    lime, causal = V.get("lime"), V.get("lime-causal")
+    fed = lime and lime["mean"].get("causal_eval_acc") is not None
+    if not causal and not fed: return []
+    text = ["## LIME with causal tags", "",
+            "| variant | trained on tags | evaluated with tags | eval acc | Δ vs baseline (95% t) | text acc | Δ text vs baseline (95% t) |",
+            "|---|---|---|---|---|---|---|"]
+
+    def delta(v, key):
+        d = (v.get("paired_vs_baseline") or {}).get(key)
+        return "—" if not d or d["mean"] is None else f"{d['mean']:+.4f} {interval(d['t95'], 4)}"
+    if lime:
+        text.append(f"| lime | full context | full context | {pm(lime, 'eval_acc')} | {delta(lime, 'eval_acc')} | "
+                    f"{pm(lime, 'text_eval_acc')} | {delta(lime, 'text_eval_acc')} |")
+    if fed:
+        text.append(f"| lime | full context | causal | {pm(lime, 'causal_eval_acc')} | {delta(lime, 'causal_eval_acc')} | — | — |")
+    if causal:
+        text.append(f"| lime-causal | causal | causal | {pm(causal, 'eval_acc')} | {delta(causal, 'eval_acc')} | "
+                    f"{pm(causal, 'text_eval_acc')} | {delta(causal, 'text_eval_acc')} |")
+    text += ["", "Causal tags come from the native annotator in causal context (`lime run --annotation-context causal`, "
+             "the shipped causal model): a token's tags depend on the text up to and including it, never on later "
+             "words, so they are metadata a model generating left to right could have. Same documents, pieces, "
+             "windows and seeds as the other variants; only the tags differ.", ""]
+    for name, v, key, what in (("lime-causal", causal, "eval_acc", "LIME trained and evaluated on causal tags"),
+                               ("lime-causal", causal, "text_eval_acc", "the same on text alone"),
+                               ("lime", lime, "causal_eval_acc", "LIME trained on full-context tags, fed causal ones")):
+        d = v and (v.get("paired_vs_baseline") or {}).get(key)
+        if d and d["mean"] is not None and d["t95"][0] is not None:
+            text.append(f"- {what}: accuracy {d['mean']:+.4f} vs baseline, 95% t interval {interval(d['t95'], 4)}: {verdict(d)}.")
+    ds = causal and causal.get("data_saving")
+    if ds and ds["mean"] is not None:
+        text.append(f"- lime-causal reaches the baseline's final accuracy after {100 * ds['mean']:.1f}% of the tokens "
+                    f"(saving {100 * (1 - ds['mean']):.1f}%, bootstrap over seeds {interval(ds['bootstrap95_over_seeds'])}).")
+    return text + [""]
+
+
 def render(results, specs, command=None, copies=None):
     V = results["variants"]
     base = V.get("baseline")
@@ -443,6 +476,7 @@ def render(results, specs, command=None, copies=None):
              "answer (what the annotator gives it in the full problem); `lime+1-predicted` also without any guide "
              "(its head predicts the answer's tag).", ""]
     text += honest_section(V)
+    text += causal_section(V)
     # Statements.
     text += ["## What the seeds say", ""]
     if base:
@@ -489,8 +523,9 @@ def render(results, specs, command=None, copies=None):
             text.append(line + ").")
     text += ["", "![validation accuracy](val_acc.svg)", "", "![validation loss](val_loss.svg)", "",
              "Caveats: small models and budgets (the paper: 500M-2B parameters, 302B tokens); three seeds give coarse "
-             "intervals (a bootstrap over three values can only take a few distinct means); the tags come from an "
-             "annotator that looks at the whole sentence, so plain LIME sees a little of the future; `lime+1`'s "
+             "intervals (a bootstrap over three values can only take a few distinct means); the tags of the "
+             "other variants come from an annotator that looks at the whole sentence, so plain LIME sees a little of "
+             "the future (`lime-causal` does not); `lime+1`'s "
              "validation figures in the first table use the true next-token metadata (oracle); the section on "
              "oracle-free metadata gives what a user gets without it.", ""]
     return "\n".join(text)

@@ -8,10 +8,11 @@ whose outputs exist is skipped, so an interrupted experiment continues where it 
   python3 Pipelines/experiment/run.py --lime .build/release/lime --data DIR --tokenizer M \
       --config C.json --runs experiment/runs --problems heldout.jsonl \
       [--variants baseline lime ...] [--seeds 1 2 3] [--jobs 2] [--eval-windows 64] [--text-data DIR]
+      [--causal-data DIR --causal-text-data DIR]
 
 Run directories: RUNS/<variant, '+' as 'plus'>/seed<N>/ with run.json, metrics.jsonl,
-checkpoint.lime, eval.json (+ eval-text.json with --text-data), arith.json
-(+ arith-predicted.json), train.log; RUNS/timing.json
+checkpoint.lime, eval.json (+ eval-text.json with --text-data; for lime, eval-causal.json
+with --causal-data), arith.json (+ arith-predicted.json), train.log; RUNS/timing.json
 records every job's wall time and the whole experiment's.
 """
 import argparse
@@ -22,7 +23,8 @@ import subprocess
 import sys
 import time
 
-# name -> (lime train --variant, --metadata, extra flags)
+# name -> (lime train --variant, --metadata, extra flags); CAUSAL ones train and evaluate on
+# the shards annotated in causal context (--causal-data, --causal-text-data).
 VARIANTS = {
     "baseline": ("baseline", "tag", []),
     "lime": ("lime", "tag", []),
@@ -31,7 +33,9 @@ VARIANTS = {
     "lime-all": ("lime", "tag,pos,ner", []),
     "lime+1": ("lime+1", "tag", []),
     "lime+1-predicted": ("lime+1", "tag", ["--metadata-head"]),
+    "lime-causal": ("lime", "tag", []),
 }
+CAUSAL = {"lime-causal"}
 
 
 def run_dir(runs, variant, seed):
@@ -42,20 +46,29 @@ def commands(a, variant, seed):
     """The (output file, command) steps of one job, in order."""
     run = run_dir(a.runs, variant, seed)
     kind, metadata, extra = VARIANTS[variant]
+    causal = variant in CAUSAL
+    if causal and not (a.causal_data and a.causal_text_data):
+        raise SystemExit(f"{variant} needs --causal-data and --causal-text-data")
+    data, text_data = (a.causal_data, a.causal_text_data) if causal else (a.data, a.text_data)
     if os.path.exists(os.path.join(run, "checkpoint.lime")):
         train = [a.lime, "train", "--resume", run]
     else:
-        train = [a.lime, "train", "--data", a.data, "--tokenizer", a.tokenizer, "--variant", kind, "--metadata", metadata,
+        train = [a.lime, "train", "--data", data, "--tokenizer", a.tokenizer, "--variant", kind, "--metadata", metadata,
                  *extra, "--config", a.config, "--seed", str(seed), "--out", run]
     steps = [(os.path.join(run, "trained"), train),
              (os.path.join(run, "eval.json"), [a.lime, "eval", "--checkpoint", run, "--max-windows", str(a.eval_windows),
                                                "--json", os.path.join(run, "eval.json")]),
              (os.path.join(run, "arith.json"), [a.lime, "probe", "--checkpoint", run, "--problems", a.problems,
                                                 "--json", os.path.join(run, "arith.json")])]
-    if a.text_data:
+    if text_data:
         steps.append((os.path.join(run, "eval-text.json"),
-                      [a.lime, "eval", "--checkpoint", run, "--data", a.text_data, "--split", "validation",
+                      [a.lime, "eval", "--checkpoint", run, "--data", text_data, "--split", "validation",
                        "--max-windows", str(a.eval_windows), "--json", os.path.join(run, "eval-text.json")]))
+    if variant == "lime" and a.causal_data:
+        # Plain LIME trained on full-context tags, fed causal ones (the same validation documents).
+        steps.append((os.path.join(run, "eval-causal.json"),
+                      [a.lime, "eval", "--checkpoint", run, "--data", a.causal_data, "--split", "validation",
+                       "--max-windows", str(a.eval_windows), "--json", os.path.join(run, "eval-causal.json")]))
     if "--metadata-head" in extra:
         steps.append((os.path.join(run, "arith-predicted.json"),
                       [a.lime, "probe", "--checkpoint", run, "--problems", a.problems, "--metadata", "predicted",
@@ -99,6 +112,9 @@ def main(argv=None):
     ap.add_argument("--eval-windows", type=int, default=64)
     ap.add_argument("--text-data", help="a shard set of the text documents alone: `lime eval --split validation` "
                                         "on it scores the run's validation documents without the arithmetic ones")
+    ap.add_argument("--causal-data", help="the shards annotated in causal context (`lime run --annotation-context causal`): "
+                    "lime-causal trains on them, lime is also evaluated on them")
+    ap.add_argument("--causal-text-data", help="the text documents alone, annotated in causal context")
     a = ap.parse_args(argv)
     os.makedirs(a.runs, exist_ok=True)
     # Seed-major order: with fewer jobs than runs, every variant's first seed finishes first.

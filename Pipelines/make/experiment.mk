@@ -1,8 +1,8 @@
 # The LIME ablation (issues 5 and 14): corpus (Debian text + gensim's prose + arithmetic)
 # -> tokenizer -> shards -> every variant x seed (baseline; lime with tag, pos, ner and all
-# three; lime+1; lime+1 with the metadata head), each seed setting initialization and data
-# order -> lime eval (all validation documents, and the text ones alone) + lime probe per
-# run -> report.md, results.json, SVGs.
+# three; lime+1; lime+1 with the metadata head; lime on causal-context tags), each seed setting
+# initialization and data order -> lime eval (all validation documents, and the text ones
+# alone) + lime probe per run -> report.md, results.json, SVGs.
 #   make experiment          full config (Pipelines/experiment/full.json: 1.8M parameters,
 #                            3.1M tokens per run, 21 runs; estimated 80-100 minutes on 2 idle
 #                            cores, 3.3-3.6 hours when the cores are shared as on 2026-12-03)
@@ -25,13 +25,16 @@ EXP_TOKENIZER = $(EXP_DIR)/tokenizer-8k.model
 EXP_DATA = $(EXP_DIR)/shards
 EXP_TEXT_CORPUS = $(EXP_DIR)/corpus-text.jsonl
 EXP_TEXT_DATA = $(EXP_DIR)/shards-text
+# The same documents annotated in causal context (each token's tags from the text up to it).
+EXP_CAUSAL_DATA = $(EXP_DIR)/shards-causal
+EXP_CAUSAL_TEXT_DATA = $(EXP_DIR)/shards-text-causal
 EXP_CONFIG ?= Pipelines/experiment/full.json
 EXP_RUNS ?= experiment/runs
 EXP_OUT ?= experiment
 EXP_SEEDS ?= 1 2 3
 EXP_JOBS ?= 2
 EXP_EVAL_WINDOWS ?= 64
-EXP_VARIANTS ?= baseline lime lime-pos lime-ner lime-all lime+1 lime+1-predicted
+EXP_VARIANTS ?= baseline lime lime-pos lime-ner lime-all lime+1 lime+1-predicted lime-causal
 EXP_COMMAND ?= make experiment
 
 .PHONY: experiment experiment-quick experiment-data experiment-train experiment-report
@@ -81,7 +84,15 @@ $(EXP_TEXT_CORPUS): $(EXP_CORPUS)
 $(EXP_TEXT_DATA)/manifest.json: $(EXP_TEXT_CORPUS) $(EXP_TOKENIZER)
 	$(EXP_LIME) run --input $(EXP_TEXT_CORPUS) --output $(EXP_TEXT_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native
 
-experiment-data: $(EXP_DATA)/manifest.json $(EXP_TEXT_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
+$(EXP_CAUSAL_DATA)/manifest.json: $(EXP_TOKENIZER)
+	$(EXP_LIME) run --input $(EXP_CORPUS) --output $(EXP_CAUSAL_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native \
+	  --annotation-context causal
+$(EXP_CAUSAL_TEXT_DATA)/manifest.json: $(EXP_TEXT_CORPUS) $(EXP_TOKENIZER)
+	$(EXP_LIME) run --input $(EXP_TEXT_CORPUS) --output $(EXP_CAUSAL_TEXT_DATA) --tokenizer $(EXP_TOKENIZER) --annotator native \
+	  --annotation-context causal
+
+experiment-data: $(EXP_DATA)/manifest.json $(EXP_TEXT_DATA)/manifest.json $(EXP_CAUSAL_DATA)/manifest.json \
+  $(EXP_CAUSAL_TEXT_DATA)/manifest.json $(EXP_ARITH_HELDOUT)
 
 # Every variant x seed: train (or resume), lime eval on the first validation windows,
 # lime probe (oracle metadata; the head variant also with its own predictions),
@@ -89,7 +100,8 @@ experiment-data: $(EXP_DATA)/manifest.json $(EXP_TEXT_DATA)/manifest.json $(EXP_
 experiment-train: experiment-data | $(EXP_LIME)
 	python3 Pipelines/experiment/run.py --lime $(EXP_LIME) --data $(EXP_DATA) --tokenizer $(EXP_TOKENIZER) \
 	  --config $(EXP_CONFIG) --runs $(EXP_RUNS) --problems $(EXP_ARITH_HELDOUT) --variants $(EXP_VARIANTS) \
-	  --seeds $(EXP_SEEDS) --jobs $(EXP_JOBS) --eval-windows $(EXP_EVAL_WINDOWS) --text-data $(EXP_TEXT_DATA)
+	  --seeds $(EXP_SEEDS) --jobs $(EXP_JOBS) --eval-windows $(EXP_EVAL_WINDOWS) --text-data $(EXP_TEXT_DATA) \
+	  --causal-data $(EXP_CAUSAL_DATA) --causal-text-data $(EXP_CAUSAL_TEXT_DATA)
 
 experiment-report:
 	python3 Pipelines/experiment/report.py --runs $(EXP_RUNS) --out $(EXP_OUT) --problems $(EXP_ARITH_HELDOUT) \

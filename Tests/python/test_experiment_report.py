@@ -104,6 +104,7 @@ def test_main_writes_report_results_and_charts_with_every_seed(tmp_path):
 def test_run_commands_pass_seed_metadata_and_head(tmp_path):
     class A:
         lime, data, tokenizer, config, runs, problems, eval_windows, text_data = "lime", "D", "T", "C", str(tmp_path), "P", 64, None
+        causal_data = causal_text_data = None
     run, steps = runner.commands(A, "lime+1-predicted", 2)
     train = steps[0][1]
     assert run.endswith("limeplus1-predicted/seed2")
@@ -120,11 +121,60 @@ def test_run_commands_pass_seed_metadata_and_head(tmp_path):
 def test_run_commands_evaluate_the_text_documents_alone_with_text_data(tmp_path):
     class A:
         lime, data, tokenizer, config, runs, problems, eval_windows, text_data = "lime", "D", "T", "C", str(tmp_path), "P", 64, "TEXT"
+        causal_data = causal_text_data = None
     run, steps = runner.commands(A, "lime", 1)
     outputs = {Path(o).name: cmd for o, cmd in steps}
     cmd = outputs["eval-text.json"]
     assert cmd[:2] == ["lime", "eval"] and cmd[cmd.index("--data") + 1] == "TEXT"
     assert cmd[cmd.index("--split") + 1] == "validation" and cmd[cmd.index("--json") + 1].endswith("eval-text.json")
+
+
+def test_causal_variant_trains_and_evaluates_on_the_causal_shards(tmp_path):
+    class A:
+        lime, data, tokenizer, config, runs, problems, eval_windows, text_data = "lime", "D", "T", "C", str(tmp_path), "P", 64, "TEXT"
+        causal_data, causal_text_data = "CD", "CTD"
+    def outputs(variant):
+        return {Path(o).name: cmd for o, cmd in runner.commands(A, variant, 1)[1]}
+    causal = outputs("lime-causal")
+    train = causal["trained"]
+    assert train[train.index("--data") + 1] == "CD" and train[train.index("--variant") + 1] == "lime"
+    assert causal["eval-text.json"][causal["eval-text.json"].index("--data") + 1] == "CTD"
+    assert "eval-causal.json" not in causal
+    lime = outputs("lime")
+    assert lime["trained"][lime["trained"].index("--data") + 1] == "D"
+    assert lime["eval-causal.json"][lime["eval-causal.json"].index("--data") + 1] == "CD"
+    assert lime["eval-causal.json"][lime["eval-causal.json"].index("--split") + 1] == "validation"
+    assert "eval-causal.json" not in outputs("lime-pos")
+    A.causal_data = None
+    try:
+        runner.commands(A, "lime-causal", 1)
+        assert False, "lime-causal without causal shards must stop"
+    except SystemExit as e:
+        assert "--causal-data" in str(e)
+
+
+def test_causal_tags_are_paired_against_the_baseline(tmp_path):
+    runs, out = tmp_path / "runs", tmp_path / "out"
+    for seed, shift in ((1, 0.0), (2, 0.01), (3, -0.01)):
+        b = make_run(runs, "baseline", seed, [0.2, 0.3 + shift], [0, 1])
+        (b / "eval-text.json").write_text(json.dumps({"overall": group(0.2 + shift)}))
+        lime = make_run(runs, "lime", seed, [0.3, 0.36 + shift], [1, 1])
+        (lime / "eval-causal.json").write_text(json.dumps({"overall": group(0.33 + shift)}))
+        c = make_run(runs, "lime-causal", seed, [0.25, 0.32 + shift], [0, 1])
+        (c / "eval-text.json").write_text(json.dumps({"overall": group(0.19 + shift)}))
+    report.main(["--runs", str(runs), "--out", str(out)])
+    results = json.loads((out / "results.json").read_text())
+    lime, causal = results["variants"]["lime"], results["variants"]["lime-causal"]
+    assert math.isclose(lime["mean"]["causal_eval_acc"], 0.33)
+    assert math.isclose(lime["paired_vs_baseline"]["causal_eval_acc"]["mean"], 0.03)
+    assert math.isclose(causal["paired_vs_baseline"]["eval_acc"]["mean"], 0.02)
+    assert math.isclose(causal["paired_vs_baseline"]["text_eval_acc"]["mean"], -0.01)
+    md = (out / "report.md").read_text()
+    assert "## LIME with causal tags" in md
+    assert "| lime | full context | causal | 0.3300" in md
+    assert "- LIME trained and evaluated on causal tags: accuracy +0.0200 vs baseline" in md
+    assert "- the same on text alone: accuracy -0.0100 vs baseline, 95% t interval [-0.0100, -0.0100]: worse than the baseline (3 of 3 seeds below it)" in md
+    assert "- LIME trained on full-context tags, fed causal ones: accuracy +0.0300 vs baseline" in md
 
 
 def group(acc, n=1000):
