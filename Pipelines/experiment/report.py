@@ -164,6 +164,8 @@ def seed_result(run):
     for name, prefix in (("eval.json", ""), ("eval-text.json", "text_"), ("eval-causal.json", "causal_")):
         e = read_json(os.path.join(run, name))
         if e: r.update(eval_figures(e, prefix))
+    # Issue 13's name for it: validation accuracy with the head's own metadata (no oracle).
+    if r.get("eval_acc_predicted") is not None: r["val_acc_predicted"] = r["eval_acc_predicted"]
     for name, key in (("arith.json", "arith"), ("arith-predicted.json", "arith_predicted")):
         a = read_json(os.path.join(run, name))
         if a:
@@ -176,7 +178,7 @@ def seed_result(run):
     return spec, r
 
 
-SUMMARY = ["val_loss", "val_acc", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "arith_predicted_acc",
+SUMMARY = ["val_loss", "val_acc", "val_acc_predicted", "eval_acc", "first_piece_acc", "continuation_acc", "arith_acc", "arith_predicted_acc",
            "eval_acc_predicted", "eval_acc_no_metadata", "head_tag_acc", "head_tag_acc_oracle_inputs",
            "text_eval_acc", "text_eval_loss", "text_first_piece_acc", "text_continuation_acc", "text_eval_acc_predicted",
            "text_eval_acc_no_metadata", "text_head_tag_acc", "causal_eval_acc", "tokens_per_s",

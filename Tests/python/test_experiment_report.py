@@ -206,6 +206,7 @@ def test_oracle_free_and_text_only_figures_are_paired_against_the_baseline(tmp_p
     assert math.isclose(results["arith_token_share"], 0.4)
     v = results["variants"]["lime+1-predicted"]
     assert math.isclose(v["mean"]["head_tag_acc"], 0.3) and math.isclose(v["mean"]["head_tag_acc_oracle_inputs"], 0.6)
+    assert math.isclose(v["mean"]["val_acc_predicted"], 0.15) and "val_acc_predicted" not in results["variants"]["baseline"]["seeds"][0]
     assert math.isclose(v["mean"]["text_eval_acc_predicted"], 0.05) and math.isclose(v["mean"]["text_head_tag_acc"], 0.25)
     # Own-head accuracy against the baseline's (which needs no metadata): 0.15 - 0.30 per seed.
     d = v["paired_vs_baseline"]["eval_acc_predicted"]

@@ -29,23 +29,28 @@ final class CausalWindow {
     @inline(__always)
     func view(_ t: UnsafePointer<TokenInfo>, _ d: UnsafePointer<UInt64>, at i: Int)
         -> (tokens: UnsafePointer<TokenInfo>, classes: UnsafePointer<UInt64>) {
-        for k in 0...2 {
-            tokens[k] = t[i - 2 + k]
-            classes[k] = d[i - 2 + k]
-        }
-        tokens[2].flags &= ~Self.spaceAfter
-        return (UnsafePointer(tokens), UnsafePointer(classes))
+        (leftTokens(t, at: i), left(d, at: i, into: classes))
     }
 
     /// Position `i`'s tokens and predicted tags (`h`, padded like `t`), right context hidden.
     @inline(__always)
     func view(_ t: UnsafePointer<TokenInfo>, tags h: UnsafePointer<UInt64>, at i: Int)
         -> (tokens: UnsafePointer<TokenInfo>, tags: UnsafePointer<UInt64>) {
-        for k in 0...2 {
-            tokens[k] = t[i - 2 + k]
-            tags[k] = h[i - 2 + k]
-        }
+        (leftTokens(t, at: i), left(h, at: i, into: tags))
+    }
+
+    /// Tokens i - 2 ... i into the view, token i without its whitespace-after flag.
+    @inline(__always)
+    private func leftTokens(_ t: UnsafePointer<TokenInfo>, at i: Int) -> UnsafePointer<TokenInfo> {
+        for k in 0...2 { tokens[k] = t[i - 2 + k] }
         tokens[2].flags &= ~Self.spaceAfter
-        return (UnsafePointer(tokens), UnsafePointer(tags))
+        return UnsafePointer(tokens)
+    }
+
+    /// Values i - 2 ... i into `out`, whose last two slots keep the padding.
+    @inline(__always)
+    private func left(_ values: UnsafePointer<UInt64>, at i: Int, into out: UnsafeMutablePointer<UInt64>) -> UnsafePointer<UInt64> {
+        for k in 0...2 { out[k] = values[i - 2 + k] }
+        return UnsafePointer(out)
     }
 }
