@@ -1,5 +1,6 @@
 # Native tagger targets (issue 3). Included from the top-level Makefile:  include Pipelines/make/tagger.mk
 #   make tagger-model     silver data (spaCy) + gold EWT -> Sources/LimeText/Resources/tagger-en.lmtag
+#   make tagger-model-causal  the same, causal context -> Sources/LimeText/Resources/tagger-en-causal.lmtag
 #   make bench-annotate   native vs spaCy on held-out real text, one run, ratios printed
 #   make tagger-norms     re-export spaCy's NORM exceptions (Sources/LimeText/Resources/spacy-norms.tsv)
 #   A new tagger-en.lmtag (16.5 MB) is committed only when it ships, i.e. when it replaces the
@@ -21,7 +22,7 @@ TAGGER_SILVER = $(TAGGER_OUT)/silver-train.jsonl $(TAGGER_OUT)/extra-wiki.jsonl 
   $(TAGGER_OUT)/wordnet.jsonl $(TAGGER_OUT)/foldoc.jsonl
 SILVER = python3 Pipelines/tagger/silver.py
 
-.PHONY: tagger-model tagger-silver tagger-norms bench-annotate test-tagger
+.PHONY: tagger-model tagger-model-causal tagger-causal-agreement tagger-silver tagger-norms bench-annotate test-tagger
 
 # gensim's wheel (LGPL-2.1 code; we use only its test texts: Lee news corpus, Wikipedia sample).
 $(TAGGER_OUT)/gensim.stamp:
@@ -107,6 +108,28 @@ tagger-model: $(TAGGER_OUT)/tagger-full.lmtag $(TAGGER_OUT)/spacy-ner-embeddings
 	cp $(TAGGER_OUT)/tagger-en.lmtag $(TAGGER_MODEL).tmp && mv $(TAGGER_MODEL).tmp $(TAGGER_MODEL)
 	sha256sum $(TAGGER_MODEL)
 
+# The causal model (`lime run --annotation-context causal`): the same data and recipe, with
+# features that read only the text up to each token (`tagger train --context causal`; the
+# entity networks of a causal base model are causal, decoded greedily with history). Then
+# its agreement with the full-context model on text no model has seen, and both against
+# spaCy and EWT, printed (`make tagger-causal-agreement`).
+TAGGER_CAUSAL_MODEL = Sources/LimeText/Resources/tagger-en-causal.lmtag
+$(TAGGER_OUT)/tagger-causal-full.lmtag: $(TAGGER_SILVER)
+	$(TAGGER_RELEASE)
+	$(TAGGER_BIN) tagger train $(foreach f,$(TAGGER_SILVER),--data $(f)) --epochs $(TAGGER_EPOCHS) --prune 0.5 --context causal \
+	  --description "lime native tagger, causal context (each token's tags from the text up to it): UD English EWT train (gold tags, CC BY-SA 4.0) + spaCy en_core_web_sm 3.8 silver; recipe Pipelines/make/tagger.mk" \
+	  --output $@ --dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst --dev $(TAGGER_OUT)/heldout.jsonl
+tagger-model-causal: $(TAGGER_OUT)/tagger-causal-full.lmtag $(TAGGER_OUT)/spacy-ner-embeddings.bin $(TAGGER_OUT)/validation.jsonl
+	$(TAGGER_RELEASE)
+	$(TAGGER_BIN) tagger prune --model $< --threshold $(TAGGER_PRUNE) --output $(TAGGER_OUT)/tagger-causal-base.lmtag
+	$(TAGGER_BIN) tagger train-entities --model $(TAGGER_OUT)/tagger-causal-base.lmtag $(foreach f,$(TAGGER_SILVER),--data $(f)) \
+	  --init-embeddings $(TAGGER_OUT)/spacy-ner-embeddings.bin --freeze-embeddings \
+	  --history --hidden $(TAGGER_ENTITY_HIDDEN) --epochs $(TAGGER_ENTITY_EPOCHS) --networks $(TAGGER_NETWORKS) --threads $(TAGGER_THREADS) --output $(TAGGER_OUT)/tagger-en-causal.lmtag \
+	  --dev $(TAGGER_OUT)/validation.jsonl
+	cp $(TAGGER_OUT)/tagger-en-causal.lmtag $(TAGGER_CAUSAL_MODEL).tmp && mv $(TAGGER_CAUSAL_MODEL).tmp $(TAGGER_CAUSAL_MODEL)
+	sha256sum $(TAGGER_CAUSAL_MODEL)
+	$(MAKE) --no-print-directory tagger-causal-agreement
+
 # Held-out text: silver.py's held-out split plus corpus documents never used in training
 # (the benchmark takes i % 40 == 5 of pydoc and bible, i % 100 == 51 of linuxdoc; training
 # takes every other document of those corpora).
@@ -128,6 +151,19 @@ bench-annotate: $(UNSEEN) $(TAGGER_OUT)/heldout.jsonl $(TAGGER_CORPUS)/pydoc.jso
 	python3 Pipelines/tagger/bench_annotate.py --tagger "$(TAGGER_BIN) tagger" --model $(TAGGER_MODEL) \
 	  --heldout $(UNSEEN) --ewt-dev $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst
 	python3 Pipelines/bench/bench_annotate_process.py --lime $(TAGGER_BIN) --input $(UNSEEN) --work bench-out/annotate-process
+
+# Agreement of the causal model with the full-context one (the shipped model's tags as the
+# reference) on unseen text, and both models against spaCy (held-out silver) and EWT dev
+# (gold). Defined after UNSEEN: prerequisites expand when read.
+tagger-causal-agreement: $(UNSEEN) $(TAGGER_OUT)/heldout.jsonl
+	$(TAGGER_RELEASE)
+	$(TAGGER_BIN) tagger annotate --model $(TAGGER_MODEL) --input $(UNSEEN) --output $(TAGGER_OUT)/unseen-full-context.jsonl
+	@echo "== causal vs full-context tags, unseen text"
+	$(TAGGER_BIN) tagger eval --model $(TAGGER_CAUSAL_MODEL) $(TAGGER_OUT)/unseen-full-context.jsonl
+	@echo "== causal model vs spaCy (held-out silver) and EWT dev (gold)"
+	$(TAGGER_BIN) tagger eval --model $(TAGGER_CAUSAL_MODEL) $(TAGGER_OUT)/heldout.jsonl $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst
+	@echo "== full-context model, same references"
+	$(TAGGER_BIN) tagger eval --model $(TAGGER_MODEL) $(TAGGER_OUT)/heldout.jsonl $(TAGGER_EWT)/en_ewt-ud-dev.conllu.zst
 
 test-tagger:
 	swift test --scratch-path $(TAGGER_SCRATCH) --filter Tagger

@@ -126,7 +126,8 @@ import Testing
         #expect(error?.description.contains("causal in a full-context model") == true)
     }
 
-    /// The shipped causal model is causal and tags a sentence.
+    /// The shipped causal model is causal, tags a sentence, and later text never changes its
+    /// earlier labels (while it does change the shipped full-context model's).
     @Test func shippedCausalModelIsCausal() throws {
         let model = try ShippedTaggerModel.shared(.causal)
         #expect(model.context == .causal && !model.entityNetworks.isEmpty && model.entityNetworks.allSatisfy { $0.causal })
@@ -134,5 +135,9 @@ import Testing
         #expect(tokens.count == 8)
         #expect(TagSets.ner.label(tokens[0].ner) == "B-PERSON")
         #expect(try ShippedTaggerModel.shared(.full).context == .full)
+        // The shipped model passes the same independence check as the small one.
+        let result = try Self.changedPrefixes(model)
+        #expect(result.checked > 100 && result.changed == 0, "\(result.changed) of \(result.checked) prefixes changed")
+        #expect(try Self.changedPrefixes(ShippedTaggerModel.shared(.full)).changed > 0)
     }
 }
