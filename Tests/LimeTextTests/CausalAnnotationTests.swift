@@ -23,9 +23,11 @@ import Testing
     static let causal = try! model(.causal)
     static let full = try! model(.full)
 
-    /// Word sequences to cut and change: the name frames' test documents and EWT text.
+    /// Word sequences to cut and change: the name frames' documents and (where the data is
+    /// present) EWT text.
     static func wordSequences() throws -> [[String]] {
-        let docs = NameFrames.documents().test + Array(try TaggerModelFileTests.smallModel().1.prefix(40))
+        let frames = NameFrames.documents()
+        let docs = frames.test + frames.train + Array(try TaggerModelFileTests.smallModel().1.prefix(40))
         return docs.map { doc in
             (0..<doc.count).map { String(decoding: doc.text[Int(doc.starts[$0])..<Int(doc.ends[$0])], as: UTF8.self) }
         }.filter { $0.count >= 4 }
