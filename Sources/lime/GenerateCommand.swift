@@ -22,7 +22,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Also print the generated words with the metadata they were given (word/TAG).") var showTags = false
 
     func run() throws {
-        let generator = try Generator(run: checkpoint, annotator: try dataAnnotator(checkpoint: checkpoint, name: annotator))
+        let generator = try Generator(run: checkpoint) { try dataAnnotator(spec: $0, name: annotator) }
         var options = Generator.Options()
         options.maxTokens = maxTokens
         options.temperature = temperature

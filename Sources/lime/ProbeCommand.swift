@@ -20,9 +20,8 @@ struct Probe: ParsableCommand {
     }
 
     func run() throws {
-        let annotator = try dataAnnotator(checkpoint: checkpoint)
-        let generator = try Generator(run: checkpoint, annotator: annotator)
-        let result = try ArithmeticProbe.run(generator: generator, annotator: annotator, problems: try ArithmeticProbe.load(problems),
+        let generator = try Generator(run: checkpoint) { try dataAnnotator(spec: $0) }
+        let result = try ArithmeticProbe.run(generator: generator, annotator: generator.annotator, problems: try ArithmeticProbe.load(problems),
                                              source: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

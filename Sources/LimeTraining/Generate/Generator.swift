@@ -42,21 +42,28 @@ public final class Generator {
     public let spec: VariantSpec
     public let tokenizer: any SubwordTokenizer
     public let separator: Int32
-    let annotator: Annotator
+    /// The annotator that gives prompts (and, for `lime`, generated words) their metadata.
+    public let annotator: Annotator
     let aligner: SubwordAligner
     /// Metadata ids of the pieces of the last `generate` call, one array per kind (for
     /// `lime+1`, the ids it was fed; for `lime`, those it was given from re-annotation).
     public private(set) var lastMetadata: [[UInt8]] = []
 
     /// Loads the checkpoint of run directory `run`; `annotator` must be the one the data used.
-    public init(run: String, annotator: Annotator, tokenizer: String? = nil) throws {
+    public convenience init(run: String, annotator: Annotator, tokenizer: String? = nil) throws {
+        try self.init(run: run, tokenizer: tokenizer) { _ in annotator }
+    }
+
+    /// Loads the checkpoint of run directory `run`; `makeAnnotator` gets the run's spec and
+    /// returns the annotator its data used (the checkpoint is read once).
+    public init(run: String, tokenizer: String? = nil, makeAnnotator: (RunSpec) throws -> Annotator) throws {
         let (state, floats) = try Checkpoint.read((run as NSString).appendingPathComponent(Checkpoint.fileName))
         spec = state.spec.variant
         model = try Transformer(config: state.spec.model, maxBatch: 1, threads: 1, seed: 0)
         try Checkpoint.load(floats, into: model.parameters, optimizer: nil)
         self.tokenizer = try TokenizerLoader.load(path: tokenizer ?? state.spec.tokenizer)
         separator = state.spec.separator
-        self.annotator = annotator
+        annotator = try makeAnnotator(state.spec)
         aligner = SubwordAligner(model: self.tokenizer, mode: .lime)
     }
 
