@@ -92,12 +92,10 @@ public final class TaggerSession {
                     // Fine tags, left to right.
                     for j in 0..<n {
                         let i = j + 2
-                        let best = dictionaryClasses.withUnsafeBufferPointer { dictionary in
-                            var tokens = t, classes = dictionary.baseAddress!, at = i
-                            if let causal { (tokens, classes) = causal.view(t, classes, at: i); at = CausalWindow.center }
-                            return FineTagDecision.decide(tokens, dictionary: classes, at: at, previous: tagHistory[i - 1],
-                                                          beforePrevious: tagHistory[i - 2], weights: model.tagWeights,
-                                                          features: f, scores: s).tag
+                        let best = dictionaryClasses.withUnsafeBufferPointer {
+                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: tagHistory[i - 1],
+                                                   beforePrevious: tagHistory[i - 2], weights: model.tagWeights,
+                                                   causal: causal, features: f, scores: s).tag
                         }
                         tags.append(best)
                         tagHistory.append(TaggerClasses.history(best, 1))
@@ -108,9 +106,7 @@ public final class TaggerSession {
                         let h = history.baseAddress!
                         // Coarse UPOS from the fine tags.
                         for j in 0..<n {
-                            var tokens = t, tagRow = h, at = j + 2
-                            if let causal { (tokens, tagRow) = causal.view(t, tags: h, at: at); at = CausalWindow.center }
-                            let count = FeatureTemplates.pos(tokens, tagRow, at, f)
+                            let count = FeatureTemplates.pos(t, h, j + 2, causal: causal, f)
                             model.posWeights.score(f, count, into: s)
                             var best = 0
                             for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }

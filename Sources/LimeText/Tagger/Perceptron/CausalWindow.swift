@@ -54,3 +54,14 @@ final class CausalWindow {
         return UnsafePointer(out)
     }
 }
+
+extension FeatureTemplates {
+    /// `pos` at position `i`, read through `causal`'s view when given.
+    @inline(__always)
+    static func pos(_ t: UnsafePointer<TokenInfo>, _ tags: UnsafePointer<UInt64>, _ i: Int, causal: CausalWindow?,
+                    _ out: UnsafeMutablePointer<UInt64>) -> Int {
+        guard let causal else { return pos(t, tags, i, out) }
+        let view = causal.view(t, tags: tags, at: i)
+        return pos(view.tokens, view.tags, CausalWindow.center, out)
+    }
+}

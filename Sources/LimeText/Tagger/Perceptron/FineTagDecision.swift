@@ -13,17 +13,24 @@ extension PerceptronTrainer: TagScoring {}
 /// best-scoring tag that is not `SPACE` (ties to the lowest class).
 enum FineTagDecision {
     /// Decides the tag of token `i` (index into `infos`, two tokens of padding before the
-    /// first). Returns the tag and the number of features left in `features` (0 when the
-    /// dictionary decided, so there is nothing to learn from).
+    /// first), its features read through `causal`'s view when given. Returns the tag and the
+    /// number of features left in `features` (0 when the dictionary decided, so there is
+    /// nothing to learn from).
     @inline(__always)
     static func decide<W: TagScoring>(
         _ infos: UnsafePointer<TokenInfo>, dictionary: UnsafePointer<UInt64>, at i: Int,
-        previous: UInt64, beforePrevious: UInt64, weights: W,
+        previous: UInt64, beforePrevious: UInt64, weights: W, causal: CausalWindow?,
         features: UnsafeMutablePointer<UInt64>, scores: UnsafeMutablePointer<Float>
     ) -> (tag: Int, featureCount: Int) {
         let known = Int(dictionary[i] & 0xFF) - 3
         if known >= 0 { return (known, 0) }
-        let count = FeatureTemplates.tag(infos, dictionary, i, previous, beforePrevious, features)
+        let count: Int
+        if let causal {
+            let view = causal.view(infos, dictionary, at: i)
+            count = FeatureTemplates.tag(view.tokens, view.classes, CausalWindow.center, previous, beforePrevious, features)
+        } else {
+            count = FeatureTemplates.tag(infos, dictionary, i, previous, beforePrevious, features)
+        }
         weights.score(features, count, into: scores)
         var best = 0
         for c in 1..<TaggerClasses.tag where c != TaggerClasses.space && scores[c] > scores[best] { best = c }

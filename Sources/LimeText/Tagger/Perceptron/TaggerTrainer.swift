@@ -120,11 +120,10 @@ public final class TaggerTrainer {
                     let t = infoBuffer.baseAddress!, f = featureBuffer.baseAddress!, s = scoreBuffer.baseAddress!
                     for j in 0..<n {
                         let i = j + 2
-                        let (best, count) = dictionaryClasses.withUnsafeBufferPointer { dictionary in
-                            var tokens = t, classes = dictionary.baseAddress!, at = i
-                            if let causal { (tokens, classes) = causal.view(t, classes, at: i); at = CausalWindow.center }
-                            return FineTagDecision.decide(tokens, dictionary: classes, at: at, previous: history[i - 1],
-                                                          beforePrevious: history[i - 2], weights: tag, features: f, scores: s)
+                        let (best, count) = dictionaryClasses.withUnsafeBufferPointer {
+                            FineTagDecision.decide(t, dictionary: $0.baseAddress!, at: i, previous: history[i - 1],
+                                                   beforePrevious: history[i - 2], weights: tag, causal: causal,
+                                                   features: f, scores: s)
                         }
                         if count == 0 {
                             history.append(TaggerClasses.history(best, 1))
@@ -144,9 +143,7 @@ public final class TaggerTrainer {
                         let h = hb.baseAddress!
                         if hasPOS {
                             for j in 0..<n where gold[j].pos >= 0 {
-                                var tokens = t, tagRow = h, at = j + 2
-                                if let causal { (tokens, tagRow) = causal.view(t, tags: h, at: at); at = CausalWindow.center }
-                                let count = FeatureTemplates.pos(tokens, tagRow, at, f)
+                                let count = FeatureTemplates.pos(t, h, j + 2, causal: causal, f)
                                 pos.score(f, count, into: s)
                                 var best = 0
                                 for c in 1..<TaggerClasses.pos where s[c] > s[best] { best = c }
