@@ -49,9 +49,12 @@ public enum Zstd {
         guard expectedSize / maxExpansion <= input.count else {
             throw ZstdError(message: "\(input.count) compressed bytes cannot hold \(expectedSize) bytes")
         }
-        var output = [UInt8](repeating: 0, count: expectedSize)
-        let written = output.withUnsafeMutableBytes { out in
-            ZSTD_decompress(out.baseAddress, expectedSize, input.baseAddress, input.count)
+        // No zero fill: zstd writes every byte it reports, and a short or failed frame
+        // is refused before the bytes are seen.
+        var written = 0
+        let output = [UInt8](unsafeUninitializedCapacity: expectedSize) { out, count in
+            written = ZSTD_decompress(out.baseAddress, expectedSize, input.baseAddress, input.count)
+            count = ZSTD_isError(written) != 0 ? 0 : min(written, expectedSize)
         }
         if ZSTD_isError(written) != 0 { throw ZstdError(written) }
         guard written == expectedSize else {

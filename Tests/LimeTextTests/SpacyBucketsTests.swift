@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LimeText
 
@@ -54,5 +55,24 @@ import Testing
             let direct = bytes.withUnsafeBufferPointer { SpacyBuckets.rows($0) }
             #expect(cached == direct, "\(tail)")
         }
+    }
+
+    /// The byte parser keeps `T` and `H` lines (hex of either case) and skips malformed ones.
+    @Test func normExceptionsParseTextAndHashLines() {
+        let tsv = "T\tcolour\tcolor\nH\t00ff\tx\nH\tABCdef\ty\nH\tnothex\tz\nT\tonly two\nX\ta\tb\nTT\ta\tb\n\nT\t’\t'\n"
+        let norms = NormExceptions(tsv: Array(tsv.utf8))
+        #expect(norms.byText == [Array("colour".utf8): Array("color".utf8), Array("’".utf8): Array("'".utf8)])
+        #expect(norms.byLowerHash == [0xff: Array("x".utf8), 0xabcdef: Array("y".utf8)])
+    }
+
+    /// Every line of the shipped resource is a `T` or `H` entry, and every one is loaded.
+    @Test func shippedNormExceptionsAreAllLoaded() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/LimeText/Resources/spacy-norms.tsv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        let shared = NormExceptions.shared
+        #expect(shared.byText.count == lines.filter { $0.hasPrefix("T\t") }.count)
+        #expect(shared.byLowerHash.count == lines.filter { $0.hasPrefix("H\t") }.count)
+        #expect(shared.byText.count + shared.byLowerHash.count == lines.count)
     }
 }

@@ -47,10 +47,7 @@ public final class NativeAnnotator: Annotator {
 
     /// An annotator over the model file at `path`.
     public convenience init(modelPath: String) throws {
-        guard let data = FileManager.default.contents(atPath: modelPath) else {
-            throw TaggerModelError(path: modelPath, "cannot read the tagger model")
-        }
-        let bytes = [UInt8](data)
+        let bytes = try TaggerModel.fileBytes(path: modelPath)
         self.init(model: try TaggerModel.load(bytes: bytes, name: modelPath),
                   modelSHA256: Hashing.hex(Hashing.sha256(bytes)))
     }
@@ -96,10 +93,7 @@ public enum ShippedTaggerModel {
         defer { lock.unlock() }
         if let model = cached[context] { return model }
         let path = try modelPath(context)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TaggerModelError(path: path, "cannot read the tagger model")
-        }
-        let model = try TaggerModel.load(bytes: [UInt8](data), name: path)
+        let model = try TaggerModel.load(path: path)
         guard model.context == context else {
             throw TaggerModelError(path: path, "a \(model.context.rawValue)-context model, shipped as the \(context.rawValue)-context one")
         }

@@ -135,25 +135,44 @@ struct NormExceptions: Sendable {
 
     static let shared: NormExceptions = {
         guard let url = Bundle.module.url(forResource: "spacy-norms", withExtension: "tsv", subdirectory: "Resources"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+              let data = try? Data(contentsOf: url) else {
             fatalError("LimeText resource Resources/spacy-norms.tsv is missing")
         }
-        return NormExceptions(tsv: text)
+        return NormExceptions(tsv: [UInt8](data))
     }()
 
-    init(tsv: String) {
+    /// Parses lines `T<tab>text<tab>norm` and `H<tab>hex hash of the lower case<tab>norm`
+    /// (other lines are ignored), byte by byte: this runs at every start-up.
+    init(tsv: [UInt8]) {
         var byText: [[UInt8]: [UInt8]] = [:], byLowerHash: [UInt64: [UInt8]] = [:]
-        for line in tsv.split(separator: "\n") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == 3 else { continue }
-            if f[0] == "T" {
-                byText[Array(f[1].utf8)] = Array(f[2].utf8)
-            } else if f[0] == "H", let key = UInt64(f[1], radix: 16) {
-                byLowerHash[key] = Array(f[2].utf8)
+        for line in tsv.split(separator: UInt8(ascii: "\n")) {
+            let f = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            guard f.count == 3, f[0].count == 1 else { continue }
+            if f[0].first == UInt8(ascii: "T") {
+                byText[Array(f[1])] = Array(f[2])
+            } else if f[0].first == UInt8(ascii: "H"), let key = Self.hex(f[1]) {
+                byLowerHash[key] = Array(f[2])
             }
         }
         self.byText = byText
         self.byLowerHash = byLowerHash
+    }
+
+    /// A 64-bit hexadecimal number (1 to 16 digits, either case), or nil.
+    private static func hex(_ digits: ArraySlice<UInt8>) -> UInt64? {
+        guard (1...16).contains(digits.count) else { return nil }
+        var value: UInt64 = 0
+        for d in digits {
+            let v: UInt8
+            switch d {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = d - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = d - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = d - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(v)
+        }
+        return value
     }
 }
 

@@ -66,8 +66,13 @@ extension TaggerModel {
 
     /// Loads a model file.
     public static func load(path: String) throws -> TaggerModel {
-        // Read straight into one array (no intermediate `Data`): the file, its decompressed
-        // payload and the weight tables all count towards the loading peak.
+        try load(bytes: try fileBytes(path: path), name: path)
+    }
+
+    /// A model file's bytes, read straight into one array (no intermediate `Data`, no
+    /// copy): the file, its decompressed payload and the weight tables all count towards
+    /// the loading peak and the start-up time.
+    static func fileBytes(path: String) throws -> [UInt8] {
         guard let file = fopen(path, "rb") else { throw TaggerModelError(path: path, "cannot read the tagger model") }
         defer { fclose(file) }
         fseek(file, 0, SEEK_END)
@@ -78,7 +83,7 @@ extension TaggerModel {
             count = fread(buffer.baseAddress, 1, size, file)
         }
         guard bytes.count == size else { throw TaggerModelError(path: path, "cannot read the tagger model (short read)") }
-        return try load(bytes: bytes, name: path)
+        return bytes
     }
 
     /// Reads a model from its file bytes; `name` names the source in errors.

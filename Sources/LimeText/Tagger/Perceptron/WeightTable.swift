@@ -41,32 +41,69 @@ final class WeightTable: @unchecked Sendable {
         slots.initialize(repeating: 0, count: capacity)
         let outOfLine = zip(counts, counts.indices).reduce(0) { $0 + ($1.0 > 1 ? Int($1.0) : 0) }
         entries = .allocate(capacity: max(1, outOfLine))
-        var start = 0, stored = 0
-        for (key, count) in zip(keys, counts) {
-            let n = Int(count)
-            func packed(_ e: Int) -> UInt64 {
-                UInt64(Float16(entryWeights[e]).bitPattern) << 8 | UInt64(entryClasses[e])
-            }
-            var value: UInt64
-            if n == 1 {
-                value = 1 << 31 | packed(start)
-            } else {
-                precondition(stored + n < 1 << 25 && n < 64, "weight table: too many entries")
-                value = UInt64(stored) << 6 | UInt64(n)
-                for e in start..<(start + n) {
-                    entries[stored] = UInt32(truncatingIfNeeded: packed(e))
-                    stored += 1
+        // Values in key order (so `entries` is laid out as the keys come), then the keys
+        // inserted in the order of their first slots: keys come sorted, their slots in
+        // random order, and inserting them as they come would miss the cache on every key.
+        var values = [UInt32](unsafeUninitializedCapacity: keys.count) { buffer, initialized in
+            var start = 0, stored = 0
+            for (index, count) in counts.enumerated() {
+                let n = Int(count)
+                func packed(_ e: Int) -> UInt32 {
+                    UInt32(Float16(entryWeights[e]).bitPattern) << 8 | UInt32(entryClasses[e])
                 }
+                if n == 1 {
+                    buffer[index] = 1 << 31 | packed(start)
+                } else {
+                    precondition(stored + n < 1 << 25 && n < 64, "weight table: too many entries")
+                    buffer[index] = UInt32(stored) << 6 | UInt32(n)
+                    for e in start..<(start + n) {
+                        entries[stored] = packed(e)
+                        stored += 1
+                    }
+                }
+                start += n
             }
-            start += n
+            initialized = keys.count
+        }
+        // Grouped with a sequential read and region-by-region writes (4096 write streams);
+        // the insertion then reads sequentially and writes locally.
+        let (regionKeys, regionValues) = Self.bySlotRegion(keys, values)
+        values.removeAll()
+        for (key, value) in zip(regionKeys, regionValues) {
             let tag = Self.fingerprint(key) << 32
             var slot = home(key)
             while slots[slot] != 0 {
                 precondition(slots[slot] >> 32 != tag >> 32, "weight table: two keys share a fingerprint")
                 slot = slot + 1 == capacity ? 0 : slot + 1
             }
-            slots[slot] = tag | value
+            slots[slot] = tag | UInt64(value)
         }
+    }
+
+    /// `keys` and their `values` grouped by the top 12 bits of the keys' low halves (a
+    /// counting sort): the first slot grows with the low half, so inserting in this order
+    /// fills the table region by region, each small enough to stay in the cache.
+    private static func bySlotRegion(_ keys: [UInt64], _ values: [UInt32]) -> ([UInt64], [UInt32]) {
+        let bits = 12
+        @inline(__always) func region(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key & 0xFFFF_FFFF) >> (32 - bits)) }
+        var next = [Int](repeating: 0, count: 1 << bits)
+        for key in keys { next[region(key)] += 1 }
+        var total = 0
+        for r in next.indices { (next[r], total) = (total, total + next[r]) }
+        // Every position is written exactly once below (the region counts sum to keys.count).
+        var groupedValues = [UInt32](unsafeUninitializedCapacity: keys.count) { _, initialized in initialized = keys.count }
+        let groupedKeys = [UInt64](unsafeUninitializedCapacity: keys.count) { grouped, initialized in
+            groupedValues.withUnsafeMutableBufferPointer { out in
+                for (key, value) in zip(keys, values) {
+                    let r = region(key)
+                    grouped[next[r]] = key
+                    out[next[r]] = value
+                    next[r] += 1
+                }
+            }
+            initialized = keys.count
+        }
+        return (groupedKeys, groupedValues)
     }
 
     deinit {
