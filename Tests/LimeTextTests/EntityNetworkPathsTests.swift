@@ -9,22 +9,44 @@ import Testing
 @Suite struct EntityNetworkPathsTests {
     /// Summed cross-entropy of the labelled tokens, by the inference scorer.
     static func inferenceLoss(_ network: EntityNetwork, _ examples: [EntityNetworkTrainer.Example]) -> Double {
-        let scorer = EntityScorer(network: network)
-        var loss = 0.0
+        logProbabilities(EntityScorer(network: network), examples).reduce(0, +)
+    }
+
+    /// Per labelled token, minus the log-probability of its label, by `scorer`.
+    static func logProbabilities(_ scorer: EntityScorer, _ examples: [EntityNetworkTrainer.Example]) -> [Double] {
+        let network = scorer.network
+        var losses: [Double] = []
         var row = [Float](repeating: 0, count: EntityNetwork.classes)
         for example in examples {
             var padded = [SpacyBuckets.Rows](repeating: SpacyBuckets.padding, count: network.window)
             padded += example.rows
             padded += [SpacyBuckets.Rows](repeating: SpacyBuckets.padding, count: network.window)
-            let slots = padded.map(EntityScorer.slot)
-            padded.withUnsafeBufferPointer { p in slots.withUnsafeBufferPointer { s in scorer.prepare(padded: p, slots: s.baseAddress!) } }
+            let hashes = padded.map(EntityScorer.cacheHash)
+            padded.withUnsafeBufferPointer { p in hashes.withUnsafeBufferPointer { s in scorer.prepare(padded: p, hashes: s.baseAddress!) } }
             for (i, label) in example.labels.enumerated() where label >= 0 {
                 for c in row.indices { row[c] = 0 }
                 row.withUnsafeMutableBufferPointer { scorer.addLogProbabilities(at: i, previous: 0, start: -1, weight: 1, into: $0.baseAddress!) }
-                loss -= Double(row[Int(label)])
+                losses.append(-Double(row[Int(label)]))
             }
         }
-        return loss
+        return losses
+    }
+
+    /// The contribution cache never changes a result: a scorer with 2 sets (evictions and
+    /// same-set conflicts inside a document all the time), one with the default cache run
+    /// twice over the text (warm), and a fresh scorer per document (cold) agree bit for bit.
+    @Test func theContributionCacheNeverChangesAResult() {
+        let (train, test) = NameFrames.documents()
+        let network = EntityNetworkTrainer(options: EntityNetworkTests.nameOptions(epochs: 1, history: true)).train(train)
+        let examples = EntityNetworkTrainer.examples(test + Array(train.prefix(30)))
+        let cold = examples.flatMap { Self.logProbabilities(EntityScorer(network: network), [$0]) }
+        let tiny = Self.logProbabilities(EntityScorer(network: network, setCount: 2), examples + examples)
+        let warmScorer = EntityScorer(network: network)
+        _ = Self.logProbabilities(warmScorer, examples)
+        let warm = Self.logProbabilities(warmScorer, examples)
+        #expect(cold.count > 100)
+        #expect(tiny == cold + cold)
+        #expect(warm == cold)
     }
 
     @Test(arguments: [8, 32, 6, 12]) func trainingAndInferenceGiveTheSameLoss(hidden: Int) throws {

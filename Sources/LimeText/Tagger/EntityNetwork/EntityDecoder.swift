@@ -52,7 +52,7 @@ final class EntityDecoder {
         padded.append(contentsOf: rows)
         for _ in 0..<window { padded.append(SpacyBuckets.padding) }
         slots.removeAll(keepingCapacity: true)
-        for r in padded { slots.append(EntityScorer.slot(r)) }
+        for r in padded { slots.append(EntityScorer.cacheHash(r)) }
         let weight = 1 / Float(scorers.count)
         // The first network's weighted log-probability of `O` that settles a token (see `sureOutside`).
         let settled = greedy && scorers.count > 1 ? sureOutside.map { weight * $0 } ?? 1 : 1
@@ -61,7 +61,7 @@ final class EntityDecoder {
                 for scorer in scorers {
                     // A narrower network reads the middle of the widest window.
                     let shift = window - scorer.network.window
-                    scorer.prepare(padded: UnsafeBufferPointer(rebasing: pr[shift..<(pr.count - shift)]), slots: sl.baseAddress! + shift)
+                    scorer.prepare(padded: UnsafeBufferPointer(rebasing: pr[shift..<(pr.count - shift)]), hashes: sl.baseAddress! + shift)
                 }
                 var runStart = 0, previous = 0, start = -1
                 for i in 0...n {
