@@ -75,7 +75,9 @@ let package = Package(
         .target(name: "LimeCompute", swiftSettings: kernelSettings),
 
         // Text: pre-tokenizer, tag sets, annotations, the native tagger.
-        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeCompute"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
+        // A prefetch hint for the tagger's weight lookups (Swift has no prefetch intrinsic).
+        .target(name: "CPrefetch"),
+        .target(name: "LimeText", dependencies: ["LimeSupport", "LimeCompute", "CPrefetch"], resources: [.copy("Resources")], swiftSettings: kernelSettings),
 
         // Data pipeline: input, annotation backends, subword alignment, shards, provenance.
         .target(

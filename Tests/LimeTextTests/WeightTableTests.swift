@@ -86,4 +86,16 @@ import Testing
             #expect(scores == expected, "key \(k)")
         }
     }
+
+    /// Huge-page memory is 2 MiB aligned (what lets the kernel back it with huge pages) and
+    /// holds what is written, small requests included.
+    @Test func hugePageMemoryIsAlignedAndUsable() {
+        for count in [0, 1, 1000, 3 << 20] {
+            let p = HugePageMemory.allocate(UInt32.self, count: count)
+            #expect(Int(bitPattern: p) % HugePageMemory.alignment == 0, "count \(count)")
+            for i in stride(from: 0, to: max(1, count), by: 4093) { p[i] = UInt32(truncatingIfNeeded: i &* 31) }
+            for i in stride(from: 0, to: max(1, count), by: 4093) { #expect(p[i] == UInt32(truncatingIfNeeded: i &* 31)) }
+            HugePageMemory.free(p)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 import LimeCompute
 
@@ -23,7 +24,8 @@ final class EntityScorer {
     private var filled: [Bool]
     /// Per set: the way (0 or 1) used last.
     private var recent: [UInt8]
-    private var contributions: [Float16]
+    /// Per slot, the token's contributions (`windowWidth` values), in `HugePageMemory`.
+    private let contributions: UnsafeMutablePointer<Float16>
     private var rowStarts = [Int](repeating: 0, count: 16)
     private var h1: [Float], h2: [Float]
     /// Class scores, padded to a multiple of 8 lanes (padding lanes score -1e30).
@@ -55,10 +57,9 @@ final class EntityScorer {
         stamp = [Int](repeating: 0, count: slotCount)
         missingStamp = [Int](repeating: 0, count: setCount)
         missingRow = [Int](repeating: 0, count: setCount)
-        // Not zero-filled: a slot is read only once `filled`, and untouched pages of a large
-        // allocation cost nothing, so start-up does not pay for the whole cache.
-        let cacheCount = slotCount * network.windowWidth
-        contributions = [Float16](unsafeUninitializedCapacity: cacheCount) { _, initialized in initialized = cacheCount }
+        // Not zero-filled: a slot is read only once `filled`, and untouched pages cost
+        // nothing, so start-up does not pay for the whole cache.
+        contributions = HugePageMemory.allocate(Float16.self, count: slotCount * network.windowWidth)
         h1 = [Float](repeating: 0, count: network.hidden)
         h2 = [Float](repeating: 0, count: network.hidden)
         let classes = EntityNetwork.classes, lanes = (classes + 7) / 8 * 8
@@ -74,6 +75,8 @@ final class EntityScorer {
         outputBias = bias
         active = [Int](repeating: 0, count: network.hidden)
     }
+
+    deinit { HugePageMemory.free(contributions) }
 
     /// A hash of a token's 16 row numbers (24 bits): its cache set is the hash's low bits.
     @inline(__always)
@@ -93,7 +96,15 @@ final class EntityScorer {
         references.removeAll(keepingCapacity: true)
         missing.removeAll(keepingCapacity: true)
         missingSets.removeAll(keepingCapacity: true)
+        // Keys a few positions ahead are prefetched: the 512 KB of keys miss the L1 cache.
+        let ahead = 8
+        keys.withUnsafeBufferPointer { k in
+            for j in 0..<min(ahead, padded.count) { lime_prefetch(k.baseAddress! + 2 * (hashes[j] & (setCount - 1))) }
+        }
         for j in 0..<padded.count {
+            if j + ahead < padded.count {
+                keys.withUnsafeBufferPointer { lime_prefetch($0.baseAddress! + 2 * (hashes[j + ahead] & (setCount - 1))) }
+            }
             let s = hashes[j] & (setCount - 1), r = padded[j]
             let way = filled[2 * s] && all(keys[2 * s] .== r) ? 0 : filled[2 * s + 1] && all(keys[2 * s + 1] .== r) ? 1 : -1
             if way >= 0 {
@@ -126,7 +137,6 @@ final class EntityScorer {
         freshVectors.withUnsafeMutableBufferPointer { vb in
         freshProducts.withUnsafeMutableBufferPointer { fpb in
         fresh.withUnsafeMutableBufferPointer { fb in
-        contributions.withUnsafeMutableBufferPointer { cb in
             let p = pb.baseAddress!, x = xb.baseAddress!, v = vb.baseAddress!, products = fpb.baseAddress!, out = fb.baseAddress!
             for k in 0..<m {
                 EntityNetwork.rowStarts(missing[k], embedding: d, into: starts.baseAddress!)
@@ -147,12 +157,12 @@ final class EntityScorer {
                 let way = stamp[2 * s + older] != document ? older : stamp[2 * s + 1 - older] != document ? 1 - older : -1
                 guard way >= 0 else { continue }
                 let slot = 2 * s + way
-                (cb.baseAddress! + slot * width).update(from: out + k * width, count: width)
+                (contributions + slot * width).update(from: out + k * width, count: width)
                 keys[slot] = missing[k]
                 filled[slot] = true
                 recent[s] = UInt8(way)
             }
-        }}}}}}}
+        }}}}}}
     }
 
     /// The contributions of the token at padded position `j` of the prepared document.
@@ -274,9 +284,16 @@ final class EntityScorer {
             h1.withUnsafeMutableBufferPointer { h1b in
                 let a1 = h1b.baseAddress!
                 for h in 0..<hidden { a1[h] = p[layout.bias1 + h] }
-                contributions.withUnsafeBufferPointer { cb in
+                do {
                     fresh.withUnsafeBufferPointer { fb in
-                        let cache = cb.baseAddress!, computed = fb.baseAddress ?? cache
+                        let cache = UnsafePointer(contributions), computed = fb.baseAddress ?? cache
+                        // The next token's window adds one position, read at the last offset:
+                        // fetch those lines now.
+                        let next = i + network.offsets
+                        if next < references.count {
+                            let block = contribution(next, cache, computed) + (network.offsets - 1) * hidden
+                            for line in stride(from: 0, to: hidden, by: 32) { lime_prefetch(block + line) }
+                        }
                         for o in 0..<network.offsets {
                             Self.add(contribution(i + o, cache, computed) + o * hidden, to: a1, count: hidden)
                         }

@@ -1,23 +1,21 @@
+import CPrefetch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The inference form of `SparseWeights`: an open-addressing table (linear probing, half
-/// full) of 8-byte slots in one huge-page-backed allocation. A slot holds the key's high
-/// 32 bits (its fingerprint; a fingerprint of 0, which marks an empty slot, is stored as
-/// 1; the low 32 bits pick the first slot by multiply-shift) and a 32-bit value: with bit
-/// 31 set, one inline entry (Float16 weight << 8 | class), else `start << 6 | count` into
-/// `entries` (Float16 bits << 8 | class), which holds up to 2^25 entries of up to 63
-/// classes. Two keys agreeing in both slot and fingerprint would need a 2^-32
-/// coincidence; construction checks that no stored key shadows another. Lookups touch all
-/// slots of a token first so their cache misses overlap.
+/// full) of 8-byte slots. A slot holds the key's high 32 bits (its fingerprint; a
+/// fingerprint of 0, which marks an empty slot, is stored as 1; the low 32 bits pick the
+/// first slot by multiply-shift) and a 32-bit value: with bit 31 set, one inline entry
+/// (Float16 weight << 8 | class), else `start << 6 | count` into `entries` (Float16 bits
+/// << 8 | class), which holds up to 2^25 entries of up to 63 classes. Two keys agreeing in
+/// both slot and fingerprint would need a 2^-32 coincidence; construction checks that no
+/// stored key shadows another. Slots and entries live in `HugePageMemory`; lookups
+/// prefetch all slots of a token first, then all its entries, so that their cache misses
+/// overlap.
 final class WeightTable: @unchecked Sendable {
     let classes: Int
     private let slots: UnsafeMutablePointer<UInt64>
     private let capacity: Int
     private let entries: UnsafeMutablePointer<UInt32>
-    private let slotBytes: Int
 
     @inline(__always)
     private static func fingerprint(_ key: UInt64) -> UInt64 {
@@ -32,15 +30,10 @@ final class WeightTable: @unchecked Sendable {
         // probes to the next empty slot.
         let capacity = max(1024, keys.count * 2)
         self.capacity = capacity
-        slotBytes = capacity * 8
-        var raw: UnsafeMutableRawPointer? = nil
-        let alignment = 2 << 20
-        posix_memalign(&raw, alignment, max(slotBytes, alignment))
-        madvise(raw, slotBytes, 14)  // MADV_HUGEPAGE
-        slots = raw!.bindMemory(to: UInt64.self, capacity: capacity)
+        slots = HugePageMemory.allocate(UInt64.self, count: capacity)
         slots.initialize(repeating: 0, count: capacity)
         let outOfLine = zip(counts, counts.indices).reduce(0) { $0 + ($1.0 > 1 ? Int($1.0) : 0) }
-        entries = .allocate(capacity: max(1, outOfLine))
+        entries = HugePageMemory.allocate(UInt32.self, count: outOfLine)
         // Values in key order (so `entries` is laid out as the keys come), then the keys
         // inserted in the order of their first slots: keys come sorted, their slots in
         // random order, and inserting them as they come would miss the cache on every key.
@@ -107,8 +100,8 @@ final class WeightTable: @unchecked Sendable {
     }
 
     deinit {
-        free(UnsafeMutableRawPointer(slots))
-        entries.deallocate()
+        HugePageMemory.free(slots)
+        HugePageMemory.free(entries)
     }
 
     /// The first slot of `key`: its low 32 bits scaled to the capacity.
@@ -123,33 +116,43 @@ final class WeightTable: @unchecked Sendable {
         scores[c] += Float(Float16(bitPattern: UInt16(truncatingIfNeeded: packed >> 8)))
     }
 
-    /// Sets `scores[0..<classes]` to the summed weights of `features`.
+    /// The value of `key`'s slot (inline entry or `start << 6 | count`), or nil.
+    @inline(__always)
+    private func value(_ key: UInt64) -> UInt32? {
+        let tag = Self.fingerprint(key)
+        var slot = home(key)
+        while true {
+            let s = slots[slot]
+            if s == 0 { return nil }
+            if s >> 32 == tag { return UInt32(truncatingIfNeeded: s) }
+            slot = slot &+ 1 == capacity ? 0 : slot &+ 1
+        }
+    }
+
+    /// Sets `scores[0..<classes]` to the summed weights of `features`, in feature order.
+    /// Three passes, so that cache misses overlap instead of following one another:
+    /// prefetch every first slot; find every value and prefetch the out-of-line entries;
+    /// add the weights.
     @inline(__always)
     func score(_ features: UnsafePointer<UInt64>, _ count: Int, into scores: UnsafeMutablePointer<Float>) {
         for c in 0..<classes { scores[c] = 0 }
-        // Touch every first slot: independent loads, so the misses overlap.
-        var touched: UInt64 = 0
-        for f in 0..<count { touched &+= slots[home(features[f])] }
-        // A test the compiler cannot drop keeps the touching loads (no shared writes).
-        if touched == 0x5eed_5eed_5eed_5eed { scores[0] += 0 }
-        for f in 0..<count {
-            let key = features[f]
-            let tag = Self.fingerprint(key)
-            var slot = home(key)
-            while true {
-                let s = slots[slot]
-                if s == 0 { break }
-                if s >> 32 == tag {
-                    let v = UInt32(truncatingIfNeeded: s)
-                    if v >> 31 != 0 {
-                        Self.add(v, scores)
-                    } else {
-                        let start = Int(v >> 6), n = Int(v & 0x3F)
-                        for e in start..<(start &+ n) { Self.add(entries[e], scores) }
-                    }
-                    break
+        for f in 0..<count { lime_prefetch(slots + home(features[f])) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, count)) { found in
+            var n = 0
+            for f in 0..<count {
+                guard let v = value(features[f]) else { continue }
+                found[n] = v
+                n &+= 1
+                if v >> 31 == 0 { lime_prefetch(entries + Int(v >> 6)) }
+            }
+            for i in 0..<n {
+                let v = found[i]
+                if v >> 31 != 0 {
+                    Self.add(v, scores)
+                } else {
+                    let start = Int(v >> 6), n = Int(v & 0x3F)
+                    for e in start..<(start &+ n) { Self.add(entries[e], scores) }
                 }
-                slot = slot &+ 1 == capacity ? 0 : slot &+ 1
             }
         }
     }
