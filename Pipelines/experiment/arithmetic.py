@@ -4,13 +4,18 @@ two-digit operands), a held-out set of unordered pairs that never occur in train
 either order), and training documents of `--per-document` problems each.
 
   python3 Pipelines/experiment/arithmetic.py --train OUT.jsonl --heldout OUT.jsonl \
-      [--heldout-count 500] [--copies 48] [--per-document 20] [--seed 1]
+      [--heldout-count 500] [--copies 48] [--per-document 20] [--seed 1] [--format plain]
 
-Fixed format, one problem per line: `37 + 45 = 82` (operands and sum in plain decimal,
-single spaces; the tokenizer splits digits, so every digit is its own piece). Every
+Fixed format, one problem per line, single spaces; the tokenizer splits digits, so every
+digit is its own piece. `--format plain` (the default): `37 + 45 = 82`, plain decimal.
+`--format reversed`: operands zero-padded to two digits, the sum zero-padded to three and
+written least significant digit first (`37 + 45 = 280`, `07 + 05 = 210`), the order in
+which small transformers learn addition from few examples (Lee et al. 2023, "Teaching
+Arithmetic to Small Transformers"); measured at the experiment's scale it is much worse
+(baseline 0.010 and 0.016 exact against 0.246 plain; experiment/quick/arith-check.md). Every
 training problem appears `--copies` times, grouped into documents differently each time,
 so that a run which reads part of the corpus still sees each problem several times.
-Held-out lines carry `a` and `b` besides `prompt` and `answer` (`lime probe` ignores them;
+Held-out lines carry `a`, `b` and `format` besides `prompt` and `answer` (`lime probe` ignores them;
 the report breaks accuracy down by operand length with them).
 """
 import argparse
@@ -34,9 +39,22 @@ def write_jsonl(path, rows):
     os.replace(tmp, path)
 
 
-def line(a, b):
+FORMATS = ("plain", "reversed")
+
+
+def prompt(a, b, form="plain"):
+    """The problem as the model is asked it: `37 + 45 =` (`07 + 05 =` when reversed)."""
+    return f"{a:02d} + {b:02d} =" if form == "reversed" else f"{a} + {b} ="
+
+
+def answer(a, b, form="plain"):
+    """The sum as written in the corpus: `280` for 37 + 45 when reversed, else `82`."""
+    return f"{a + b:03d}"[::-1] if form == "reversed" else str(a + b)
+
+
+def line(a, b, form="plain"):
     """The fixed format of one problem with its answer."""
-    return f"{a} + {b} = {a + b}"
+    return f"{prompt(a, b, form)} {answer(a, b, form)}"
 
 
 def split(heldout_count, seed):
@@ -53,14 +71,14 @@ def split(heldout_count, seed):
     return heldout, train
 
 
-def documents(train, copies, per_document, seed):
+def documents(train, copies, per_document, seed, form="plain"):
     rng = random.Random(seed * 7919 + 1)
     for copy in range(copies):
         order = train[:]
         rng.shuffle(order)
         for start in range(0, len(order), per_document):
             chunk = order[start:start + per_document]
-            yield {"id": f"arith/{copy}/{start // per_document}", "text": "\n".join(line(a, b) for a, b in chunk)}
+            yield {"id": f"arith/{copy}/{start // per_document}", "text": "\n".join(line(a, b, form) for a, b in chunk)}
 
 
 def main(argv=None):
@@ -71,10 +89,13 @@ def main(argv=None):
     ap.add_argument("--copies", type=int, default=48)
     ap.add_argument("--per-document", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--format", choices=FORMATS, default="plain",
+                    help="reversed: zero-padded operands, the sum least significant digit first; plain: `37 + 45 = 82`")
     a = ap.parse_args(argv)
     heldout, train = split(a.heldout_count, a.seed)
-    write_jsonl(a.heldout, ({"prompt": f"{x} + {y} =", "answer": str(x + y), "a": x, "b": y} for x, y in heldout))
-    docs = list(documents(train, a.copies, a.per_document, a.seed))
+    write_jsonl(a.heldout, ({"prompt": prompt(x, y, a.format), "answer": answer(x, y, a.format), "a": x, "b": y,
+                             "format": a.format} for x, y in heldout))
+    docs = list(documents(train, a.copies, a.per_document, a.seed, a.format))
     write_jsonl(a.train, docs)
     print(f"{a.train}: {len(docs)} documents ({len(train)} problems x {a.copies}); "
           f"{a.heldout}: {len(heldout)} held-out problems (unordered pairs, neither order trained)")

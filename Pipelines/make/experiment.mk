@@ -4,8 +4,9 @@
 # initialization and data order -> lime eval (all validation documents, and the text ones
 # alone) + lime probe per run -> report.md, results.json, SVGs.
 #   make experiment          full config (Pipelines/experiment/full.json: 1.8M parameters,
-#                            3.1M tokens per run, 21 runs; estimated 80-100 minutes on 2 idle
-#                            cores, 3.3-3.6 hours when the cores are shared as on 2026-12-03)
+#                            3.1M tokens per run, 8 variants x 3 seeds = 24 runs; about 2.1 hours
+#                            on 2 idle cores (~630 s per pair of jobs), 3.2 hours when the cores
+#                            are shared as on 2026-12-03/04)
 #   make experiment-quick    tiny model, same code paths (under 15 minutes on 2 cores once the
 #                            data are built), outputs in experiment/quick/
 # Interrupted runs continue (checkpoints; finished evals and probes are skipped).
@@ -14,9 +15,14 @@ EXP_LIME = $(EXP_SCRATCH)/release/lime
 EXP_SOURCE = data/corpus/all.jsonl
 EXP_PROSE = data/corpus/prose.jsonl
 EXP_GENSIM = out/experiment
-# Everything derived from the arithmetic copies lives in EXP_DIR: changing EXP_ARITH_COPIES
-# needs another EXP_DIR (or removing it), make does not track the variable.
-EXP_ARITH_COPIES ?= 48
+# Everything derived from the arithmetic copies lives in EXP_DIR: changing EXP_ARITH_COPIES or
+# EXP_ARITH_FORMAT needs another EXP_DIR (or removing it), make does not track the variable.
+# 96 copies: the baseline learns held-out sums (0.28 and 0.66 exact in two seeds; 48 copies
+# gave 0.25 / 0.10 / 0.09): experiment/quick/arith-check.md.
+EXP_ARITH_COPIES ?= 96
+# plain: `7 + 45 = 52`; reversed: `07 + 45 = 250` (padded operands, the sum least significant digit
+# first; much worse at this scale, see experiment/quick/arith-check.md).
+EXP_ARITH_FORMAT ?= plain
 EXP_DIR ?= data/experiment
 EXP_ARITH_TRAIN = $(EXP_DIR)/arith-train.jsonl
 EXP_ARITH_HELDOUT = $(EXP_DIR)/arith-heldout.jsonl
@@ -60,7 +66,7 @@ $(EXP_PROSE): $(EXP_GENSIM)/gensim.stamp
 # Arithmetic problems for the probe: training documents and a held-out set.
 $(EXP_ARITH_TRAIN) $(EXP_ARITH_HELDOUT) &:
 	python3 Pipelines/experiment/arithmetic.py --train $(EXP_ARITH_TRAIN) --heldout $(EXP_ARITH_HELDOUT) \
-	  --copies $(EXP_ARITH_COPIES) --seed 1
+	  --copies $(EXP_ARITH_COPIES) --format $(EXP_ARITH_FORMAT) --seed 1
 
 # Documents (text, prose and arithmetic) shuffled, seeded, so that every shard mixes all sources.
 $(EXP_CORPUS): $(EXP_SOURCE) $(EXP_PROSE) $(EXP_ARITH_TRAIN)
@@ -114,4 +120,4 @@ experiment: experiment-data | $(EXP_LIME)
 
 experiment-quick:
 	$(MAKE) --no-print-directory experiment EXP_CONFIG=Pipelines/experiment/quick.json EXP_RUNS=experiment/quick/runs \
-	  EXP_OUT=experiment/quick EXP_COMMAND="make experiment-quick$(foreach v,EXP_ARITH_COPIES EXP_DIR,$(if $(filter command line,$(origin $(v))), $(v)=$($(v))))"
+	  EXP_OUT=experiment/quick EXP_COMMAND="make experiment-quick$(foreach v,EXP_ARITH_COPIES EXP_ARITH_FORMAT EXP_DIR,$(if $(filter command line,$(origin $(v))), $(v)=$($(v))))"
