@@ -49,7 +49,7 @@ import Testing
         #expect(warm == cold)
     }
 
-    @Test(arguments: [8, 32, 6, 12]) func trainingAndInferenceGiveTheSameLoss(hidden: Int) throws {
+    @Test(arguments: [8, 32, 96, 6, 12]) func trainingAndInferenceGiveTheSameLoss(hidden: Int) throws {
         let (train, test) = NameFrames.documents()
         var options = EntityNetworkTests.nameOptions(epochs: 3, history: false)
         options.hidden = hidden
