@@ -95,7 +95,7 @@ import Testing
             #expect(Int(bitPattern: p) % HugePageMemory.alignment == 0, "count \(count)")
             for i in stride(from: 0, to: max(1, count), by: 4093) { p[i] = UInt32(truncatingIfNeeded: i &* 31) }
             for i in stride(from: 0, to: max(1, count), by: 4093) { #expect(p[i] == UInt32(truncatingIfNeeded: i &* 31)) }
-            HugePageMemory.free(p)
+            HugePageMemory.release(p)
         }
     }
 }

@@ -10,8 +10,8 @@ import Glibc
 enum HugePageMemory {
     static let alignment = 2 << 20
 
-    /// Uninitialized memory for `count` values of `T` (trivial types only); release it with
-    /// `free(_:)`. Pages cost nothing until first written.
+    /// Uninitialized memory for `count` values of `T` (trivial types only); give it back
+    /// with `release(_:)`. Pages cost nothing until first written.
     static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
         let bytes = max(1, count) * MemoryLayout<T>.stride
         var raw: UnsafeMutableRawPointer? = nil
@@ -24,7 +24,7 @@ enum HugePageMemory {
         return raw.bindMemory(to: T.self, capacity: max(1, count))
     }
 
-    static func free<T>(_ pointer: UnsafeMutablePointer<T>) {
-        Glibc.free(UnsafeMutableRawPointer(pointer))
+    static func release<T>(_ pointer: UnsafeMutablePointer<T>) {
+        free(UnsafeMutableRawPointer(pointer))
     }
 }

@@ -78,7 +78,7 @@ final class EntityScorer {
         active = [Int](repeating: 0, count: network.hidden)
     }
 
-    deinit { HugePageMemory.free(contributions) }
+    deinit { HugePageMemory.release(contributions) }
 
     /// A hash of a token's 16 row numbers (24 bits): its cache set is the hash's low bits.
     @inline(__always)

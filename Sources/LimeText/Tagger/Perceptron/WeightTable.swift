@@ -100,8 +100,8 @@ final class WeightTable: @unchecked Sendable {
     }
 
     deinit {
-        HugePageMemory.free(slots)
-        HugePageMemory.free(entries)
+        HugePageMemory.release(slots)
+        HugePageMemory.release(entries)
     }
 
     /// The first slot of `key`: its low 32 bits scaled to the capacity.
