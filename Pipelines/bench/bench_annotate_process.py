@@ -4,7 +4,8 @@ parsing, annotation, JSONL output) against spaCy doing the same (start-up, model
 read, en_core_web_sm tagger + NER, write), on text neither was trained or tuned on
 (Pipelines/corpus/unseen.py), both pinned to the same core, runs interleaved so that a
 noisy neighbour hits both alike. Prints one JSON line per run, then the minimum and
-median of each and the ratios; also each side's annotation time alone (no I/O).
+median of each and the ratios; also each side's annotation time alone (no I/O), lime's
+measured by `lime tagger annotate` in the same interleaved rounds.
 
   bench_annotate_process.py --lime .build/release/lime --input data/unseen/unseen.jsonl \
       [--runs 5] [--spacy-runs 3] [--work bench-out/annotate-process]
@@ -60,18 +61,16 @@ def main():
             wall, result = timed([args.lime, "annotate", "--input", args.input, "--output", lime_out])
             lime_runs.append(wall)
             print(json.dumps({"system": "lime annotate", "run": run, "seconds": round(wall, 3)}), flush=True)
+            # The annotator alone, without I/O: `lime tagger annotate` times its annotation loop.
+            _, result = timed([args.lime, "tagger", "annotate", "--input", args.input, "--output",
+                               os.path.join(args.work, "tagger.jsonl")])
+            lime_inner.append(json.loads([l for l in result.stderr.splitlines() if l.startswith("{")][-1])["seconds"])
         if run < args.spacy_runs:
             wall, result = timed([sys.executable, os.path.join(HERE, "spacy_annotate.py"), "--input", args.input,
                                   "--output", spacy_out], env=env)
             spacy_runs.append(wall)
             spacy_inner.append(json.loads(result.stdout.strip().splitlines()[-1])["annotate_seconds"])
             print(json.dumps({"system": "spacy", "run": run, "seconds": round(wall, 3)}), flush=True)
-    # The annotator alone, without I/O: `lime tagger annotate` times its annotation loop.
-    for run in range(args.runs):
-        _, result = timed([args.lime, "tagger", "annotate", "--input", args.input, "--output",
-                           os.path.join(args.work, "tagger.jsonl")])
-        lime_inner.append(json.loads([l for l in result.stderr.splitlines() if l.startswith("{")][-1])["seconds"])
-
     lime_tokens, spacy_tokens = count_tokens(lime_out), count_tokens(spacy_out)
 
     def summary(name, runs, tokens):
