@@ -150,29 +150,12 @@ struct NormExceptions: Sendable {
             guard f.count == 3, f[0].count == 1 else { continue }
             if f[0].first == UInt8(ascii: "T") {
                 byText[Array(f[1])] = Array(f[2])
-            } else if f[0].first == UInt8(ascii: "H"), let key = Self.hex(f[1]) {
+            } else if f[0].first == UInt8(ascii: "H"), let key = UInt64(String(decoding: f[1], as: UTF8.self), radix: 16) {
                 byLowerHash[key] = Array(f[2])
             }
         }
         self.byText = byText
         self.byLowerHash = byLowerHash
-    }
-
-    /// A 64-bit hexadecimal number (1 to 16 digits, either case), or nil.
-    private static func hex(_ digits: ArraySlice<UInt8>) -> UInt64? {
-        guard (1...16).contains(digits.count) else { return nil }
-        var value: UInt64 = 0
-        for d in digits {
-            let v: UInt8
-            switch d {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = d - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = d - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = d - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(v)
-        }
-        return value
     }
 }
 
