@@ -527,7 +527,7 @@ def render(results, specs, command=None, copies=None):
              "Caveats: small models and budgets (the paper: 500M-2B parameters, 302B tokens); three seeds give coarse "
              "intervals (a bootstrap over three values can only take a few distinct means); the tags of the "
              "other variants come from an annotator that looks at the whole sentence, so plain LIME sees a little of "
-             "the future (`lime-causal` does not); `lime+1`'s "
+             "the future (`lime-causal`, and plain `lime` fed causal tags in the section above, do not); `lime+1`'s "
              "validation figures in the first table use the true next-token metadata (oracle); the section on "
              "oracle-free metadata gives what a user gets without it.", ""]
     return "\n".join(text)
